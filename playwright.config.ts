@@ -1,0 +1,51 @@
+/**
+ * @file End-to-end tests in Debian's Chromium (never a downloaded browser) against the built app
+ * served by `npm start`. Two projects: WebGPU through SwiftShader (a CPU emulation of a GPU),
+ * and WebGPU absent, so the app takes its WASM path.
+ */
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.KOE_TEST_PORT ?? 9123);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const quietChromium = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const swiftShaderWebGpu = [
+	'--enable-unsafe-webgpu',
+	'--enable-features=Vulkan',
+	'--use-vulkan=swiftshader',
+	'--use-webgpu-adapter=swiftshader'
+];
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	// One model run at a time: the machine has two cores and each run wants them both.
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: !!process.env.CI,
+	// SwiftShader runs WebGPU on the CPU, tens of times slower than a GPU: allow minutes.
+	timeout: 10 * 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	use: {
+		baseURL: `http://localhost:${port}`,
+		acceptDownloads: true,
+		trace: 'retain-on-failure'
+	},
+	projects: [
+		{
+			name: 'webgpu',
+			use: { launchOptions: { executablePath: chromiumPath, args: [...quietChromium, ...swiftShaderWebGpu] } }
+		},
+		{
+			name: 'wasm',
+			use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } }
+		}
+	],
+	webServer: {
+		command: 'npm run build && npm start',
+		url: `http://localhost:${port}/`,
+		env: { PORT: String(port) },
+		timeout: 5 * 60_000,
+		reuseExistingServer: false,
+		stdout: 'pipe'
+	}
+});

@@ -1,0 +1,71 @@
+/**
+ * @file What this browser can run, probed once and memoised (never guessed from the user agent).
+ */
+import type { EngineDevice } from '$lib/engine/models';
+
+export interface Capabilities {
+	/** The device the engine will use. */
+	device: EngineDevice;
+	/** What to tell the user, e.g. "WebGPU (Google SwiftShader)" or "WASM". */
+	label: string;
+	/** Why that device was chosen, in words. */
+	reason: string;
+	/** SharedArrayBuffer is usable, so WASM can run several threads. */
+	crossOriginIsolated: boolean;
+}
+
+/** The slice of the WebGPU API we read; typed here to keep @webgpu/types out of the build. */
+interface GpuAdapterLike {
+	features: { has(name: string): boolean };
+	info?: { vendor?: string; architecture?: string; description?: string };
+}
+interface GpuLike {
+	requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
+}
+
+let probe: Promise<Capabilities> | undefined;
+
+export function probeCapabilities(): Promise<Capabilities> {
+	probe ??= detect();
+	return probe;
+}
+
+async function detect(): Promise<Capabilities> {
+	const isolated = globalThis.crossOriginIsolated === true;
+	const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+	if (!gpu) {
+		return wasm(isolated, 'this browser has no WebGPU');
+	}
+	let adapter: GpuAdapterLike | null = null;
+	try {
+		adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+	} catch {
+		adapter = null;
+	}
+	if (!adapter) {
+		return wasm(isolated, 'WebGPU is present but offered no GPU adapter');
+	}
+	const f16 = adapter.features.has('shader-f16');
+	const name = adapterName(adapter);
+	return {
+		device: f16 ? 'webgpu-f16' : 'webgpu',
+		label: name ? `WebGPU (${name})` : 'WebGPU',
+		reason: f16 ? 'a WebGPU adapter with 16-bit float shaders' : 'a WebGPU adapter without 16-bit float shaders',
+		crossOriginIsolated: isolated
+	};
+}
+
+function wasm(isolated: boolean, reason: string): Capabilities {
+	return {
+		device: 'wasm',
+		label: 'WASM',
+		reason: isolated ? reason : `${reason}; the page is not cross-origin isolated, so WASM runs on one thread`,
+		crossOriginIsolated: isolated
+	};
+}
+
+function adapterName(adapter: GpuAdapterLike): string {
+	const info = adapter.info;
+	if (!info) return '';
+	return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ').trim();
+}

@@ -1,0 +1,44 @@
+/**
+ * @file The transcript shape that every engine produces and every writer consumes,
+ * in the browser and on the server alike.
+ */
+
+/** One word with its timing, present when word timestamps were asked for. */
+export interface Word {
+	word: string;
+	/** Seconds from the start of the media. */
+	start: number;
+	end: number;
+	probability?: number;
+}
+
+/** One timed stretch of speech, as Whisper's timestamp tokens delimit it. */
+export interface Segment {
+	id: number;
+	/** Seconds from the start of the media. */
+	start: number;
+	end: number;
+	/** The decoded text, unstripped (Whisper usually starts it with a space). */
+	text: string;
+	words?: Word[];
+}
+
+export interface Transcript {
+	/** The whole decode: the segments' texts joined. */
+	text: string;
+	/** ISO 639-1 code given or detected; null when the model is English-only and none was asked. */
+	language: string | null;
+	segments: Segment[];
+	/** Seconds of audio that were transcribed. */
+	duration: number;
+}
+
+/** Builds a transcript from timed segments, numbering them and joining their text. */
+export function makeTranscript(
+	pieces: ReadonlyArray<Omit<Segment, 'id'>>,
+	language: string | null,
+	duration: number
+): Transcript {
+	const segments = pieces.map((piece, id) => ({ id, ...piece }));
+	return { text: segments.map((s) => s.text).join(''), language, segments, duration };
+}

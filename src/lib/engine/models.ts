@@ -1,0 +1,80 @@
+/**
+ * @file The Whisper model registry, as data. The UI and the server read this table and never
+ * branch on a model's name; `selectDtypes` is the one place that maps a device to precisions.
+ */
+
+/** Where a model runs. `webgpu-f16` is WebGPU on an adapter with the `shader-f16` feature. */
+export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
+
+/** The precisions we build or fetch; each is a file suffix in the transformers.js layout. */
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+/** Per-file precision, keyed by the two ONNX graphs transformers.js opens for Whisper. */
+export type WhisperDtypes = {
+	encoder_model: Dtype;
+	decoder_model_merged: Dtype;
+};
+
+export interface ModelEntry {
+	id: string;
+	/** Repository on the Hugging Face hub, in the onnx-community layout. */
+	hubRepo: string;
+	/** Folder name under the local model directory (what `npm run models:prepare` builds). */
+	localName: string;
+	/** Multilingual models detect languages and translate; `.en` models do neither. */
+	multilingual: boolean;
+	/** Too large for a browser tab: runs on the server only. */
+	serverOnly: boolean;
+}
+
+const entry = (id: string, multilingual: boolean, serverOnly = false): ModelEntry => ({
+	id,
+	hubRepo: `onnx-community/whisper-${id}`,
+	localName: `whisper-${id}`,
+	multilingual,
+	serverOnly
+});
+
+export const MODELS = Object.freeze({
+	tiny: entry('tiny', true),
+	'tiny.en': entry('tiny.en', false),
+	base: entry('base', true),
+	'base.en': entry('base.en', false),
+	small: entry('small', true),
+	'small.en': entry('small.en', false),
+	'large-v3-turbo': entry('large-v3-turbo', true),
+	'large-v3': entry('large-v3', true, true)
+} satisfies Record<string, ModelEntry>);
+
+export type ModelId = keyof typeof MODELS;
+
+export const DEFAULT_MODEL: ModelId = 'tiny.en';
+
+export function getModel(id: string): ModelEntry {
+	if (!Object.hasOwn(MODELS, id)) {
+		throw new RangeError(`Unknown model "${id}". Use one of: ${Object.keys(MODELS).join(', ')}.`);
+	}
+	return MODELS[id as ModelId];
+}
+
+/**
+ * Precision per device. The Whisper encoder is quantization-sensitive, so GPUs keep it in
+ * floating point; q4 decoders are what the official WebGPU demos run (q8 decoders have
+ * produced gibberish on WebGPU: transformers.js #1317). WASM runs q8, transformers.js's default.
+ */
+const DTYPES_BY_DEVICE: Readonly<Record<EngineDevice, WhisperDtypes>> = Object.freeze({
+	'webgpu-f16': { encoder_model: 'fp16', decoder_model_merged: 'q4' },
+	webgpu: { encoder_model: 'fp32', decoder_model_merged: 'q4' },
+	wasm: { encoder_model: 'q8', decoder_model_merged: 'q8' },
+	cpu: { encoder_model: 'q8', decoder_model_merged: 'q8' },
+	cuda: { encoder_model: 'fp16', decoder_model_merged: 'fp16' }
+});
+
+export function selectDtypes(device: EngineDevice): WhisperDtypes {
+	return { ...DTYPES_BY_DEVICE[device] };
+}
+
+/** The execution provider transformers.js expects for one of our devices. */
+export function executionDevice(device: EngineDevice): 'webgpu' | 'wasm' | 'cpu' | 'cuda' {
+	return device === 'webgpu-f16' ? 'webgpu' : device;
+}

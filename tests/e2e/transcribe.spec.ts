@@ -1,0 +1,79 @@
+/**
+ * @file A person drops the JFK recording into the real page and reads the transcript computed
+ * by the real tiny.en model in the browser; then downloads subtitles that ffmpeg can parse.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { evalAudioPath, recording } from '../support/eval-audio';
+import { wordErrorRate } from '../support/wer';
+
+const MAX_WER = 0.1;
+/** Model load plus decoding; SwiftShader's emulated GPU is the slow case. */
+const TRANSCRIBE_TIMEOUT_MS = 8 * 60_000;
+
+test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page }, testInfo) => {
+	const jfk = recording('en_jfk.wav');
+	await page.goto('/');
+
+	const expectedDevice = testInfo.project.name === 'webgpu' ? /^WebGPU/ : /^WASM$/;
+	await expect(page.getByTestId('device-label')).toHaveText(expectedDevice);
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
+	await expect(page.getByTestId('progress')).toBeVisible();
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+
+	const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+	const wer = wordErrorRate(jfk.reference, text);
+	testInfo.annotations.push({ type: 'transcript', description: text });
+	testInfo.annotations.push({ type: 'summary', description: (await page.getByTestId('summary').textContent()) ?? '' });
+	expect(wer, `transcript: ${text}`).toBeLessThanOrEqual(MAX_WER);
+
+	const srtPath = await download(page, 'srt', testInfo.outputPath('jfk.srt'));
+	// ffmpeg parses the subtitles and re-muxes them; a malformed file makes it fail.
+	execFileSync('ffmpeg', ['-v', 'error', '-i', srtPath, '-f', 'srt', '-y', testInfo.outputPath('roundtrip.srt')]);
+	const cues = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', srtPath], {
+		encoding: 'utf8'
+	});
+	expect(cues.trim().split('\n').length).toBeGreaterThan(0);
+
+	const vttPath = await download(page, 'vtt', testInfo.outputPath('jfk.vtt'));
+	execFileSync('ffmpeg', ['-v', 'error', '-i', vttPath, '-f', 'webvtt', '-y', testInfo.outputPath('roundtrip.vtt')]);
+	const txtPath = await download(page, 'txt', testInfo.outputPath('jfk.txt'));
+	expect(wordErrorRate(jfk.reference, execFileSync('cat', [txtPath], { encoding: 'utf8' }))).toBeLessThanOrEqual(MAX_WER);
+});
+
+async function download(page: import('@playwright/test').Page, format: string, target: string): Promise<string> {
+	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${format}`).click()]);
+	expect(file.suggestedFilename()).toBe(`en_jfk.${format}`);
+	await file.saveAs(target);
+	return target;
+}
+
+test('says clearly when a file is not media, is empty, or is corrupt, and stays usable', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'decoding does not depend on the device; the WASM project covers it');
+	await page.goto('/');
+	await expect(page.getByTestId('device-label')).toBeVisible();
+
+	const notMedia = testInfo.outputPath('notes.txt');
+	writeFileSync(notMedia, 'These are my meeting notes, not a recording.\n');
+	await page.getByTestId('file-input').setInputFiles(notMedia);
+	await expect(page.getByTestId('error')).toContainText('could not read this file as audio or video');
+
+	const empty = testInfo.outputPath('empty.mp3');
+	writeFileSync(empty, '');
+	await page.getByTestId('file-input').setInputFiles(empty);
+	await expect(page.getByTestId('error')).toContainText('This file is empty');
+
+	// A FLAC file whose stream header is followed by garbage instead of audio frames.
+	const corrupt = testInfo.outputPath('corrupt.flac');
+	writeFileSync(corrupt, Buffer.concat([Buffer.from('fLaC\0\0\0\x22', 'latin1'), Buffer.alloc(4096, 0x5a)]));
+	await page.getByTestId('file-input').setInputFiles(corrupt);
+	await expect(page.getByTestId('error')).toContainText('could not read this file as audio or video');
+
+	// The page still works for the next file.
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_ldc93s1_timit.wav'));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+	await expect(page.getByTestId('error')).toHaveCount(0);
+});

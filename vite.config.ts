@@ -1,0 +1,18 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { ISOLATION_HEADERS } from './src/lib/server/isolation.ts';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: { headers: { ...ISOLATION_HEADERS }, fs: { allow: ['workers'] } },
+	preview: { headers: { ...ISOLATION_HEADERS } },
+	worker: { format: 'es' },
+	optimizeDeps: {
+		// ffmpeg.wasm starts its own worker from a relative URL, which pre-bundling would break.
+		exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util', '@huggingface/transformers', 'onnxruntime-web']
+	},
+	test: {
+		include: ['tests/unit/**/*.test.ts'],
+		testTimeout: 120_000
+	}
+});

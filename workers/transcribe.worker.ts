@@ -1,0 +1,70 @@
+/**
+ * @file The transcription worker: the Whisper engine behind comlink, off the page's main thread.
+ * The page talks to it only through src/lib/browser/engine-client.svelte.ts.
+ */
+import * as Comlink from 'comlink';
+import { env, type ProgressInfo } from '@huggingface/transformers';
+// onnxruntime-web's WASM runtimes, served from our origin instead of transformers.js's CDN default.
+import asyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { getModel, type EngineDevice } from '$lib/engine/models';
+import { useModelSource, type ModelSource } from '$lib/engine/source';
+import {
+	loadModel,
+	transcribe,
+	type LoadedModel,
+	type TranscribeOptions,
+	type TranscribeProgress
+} from '$lib/engine/transcribe';
+import type { Transcript } from '$lib/core/transcript';
+
+/** What the page may ask of the worker. */
+export interface EngineApi {
+	load(
+		modelId: string,
+		device: EngineDevice,
+		source: ModelSource,
+		onProgress: (info: ProgressInfo) => void
+	): Promise<void>;
+	transcribe(
+		audio: Float32Array,
+		options: TranscribeOptions,
+		onProgress: (progress: TranscribeProgress) => void
+	): Promise<Transcript>;
+}
+
+let loaded: LoadedModel | undefined;
+let loadedKey = '';
+
+const api: EngineApi = {
+	async load(modelId, device, source, onProgress) {
+		const key = JSON.stringify([modelId, device, source]);
+		if (loaded && key === loadedKey) return;
+		useModelSource(source);
+		await loaded?.pipe.dispose();
+		loaded = undefined;
+		loaded = await loadModel(getModel(modelId), device, source, onProgress);
+		loadedKey = key;
+	},
+	async transcribe(audio, options, onProgress) {
+		if (!loaded) throw new Error('No model is loaded yet.');
+		return transcribe(loaded, audio, options, onProgress);
+	}
+};
+
+/**
+ * onnxruntime-web initialises its WASM runtime once per worker, so the build is chosen up front:
+ * the asyncify build carries the WebGPU provider; the plain one is what transformers.js itself
+ * picks where WebGPU is absent (older Safari runs the asyncify build poorly).
+ */
+function configureRuntime(): void {
+	const wasm = env.backends.onnx.wasm;
+	if (!wasm) return;
+	wasm.wasmPaths =
+		'gpu' in navigator ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
+}
+
+configureRuntime();
+Comlink.expose(api);
