@@ -45,7 +45,7 @@ const api: EngineApi = {
 		useModelSource(source);
 		await loaded?.pipe.dispose();
 		loaded = undefined;
-		loaded = await loadModel(getModel(modelId), device, source, onProgress);
+		loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
 		loadedKey = key;
 	},
 	async transcribe(audio, options, onProgress) {

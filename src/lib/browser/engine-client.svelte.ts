@@ -72,7 +72,7 @@ class TranscriptionJob {
 			this.transcript = transcript;
 			this.phase = 'done';
 		} catch (error) {
-			this.error = describeError(error);
+			this.error = describeError(error, this.phase);
 			this.phase = 'error';
 		} finally {
 			this.progress = null;
@@ -102,9 +102,14 @@ class TranscriptionJob {
 	}
 }
 
-function describeError(error: unknown): string {
+/** A message for the person at the screen, saying which step failed. */
+function describeError(error: unknown, phase: Phase): string {
 	if (error instanceof MediaError) return error.message;
 	const detail = error instanceof Error ? error.message : String(error);
+	if (phase === 'loading') {
+		return `The speech model could not be loaded (${detail}). Check the network connection and try again.`;
+	}
+	if (phase === 'decoding') return `Koe could not read this file: ${detail}`;
 	return `Transcription failed: ${detail}`;
 }
 

@@ -12,7 +12,7 @@ import {
 } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '../core/audio';
 import { makeTranscript, type Segment, type Transcript } from '../core/transcript';
-import { executionDevice, selectDtypes, type EngineDevice, type ModelEntry } from './models';
+import { executionDevice, selectDtypes, type EngineDevice, type ModelEntry, type WhisperDtypes } from './models';
 import { modelPath, type ModelSource } from './source';
 
 /** Whisper sees 30 s at a time; longer audio is cut into windows that overlap by the stride. */
@@ -25,15 +25,19 @@ export interface LoadedModel {
 	pipe: AutomaticSpeechRecognitionPipeline;
 }
 
-export async function loadModel(
-	model: ModelEntry,
-	device: EngineDevice,
-	source: ModelSource,
-	onProgress?: (info: ProgressInfo) => void
-): Promise<LoadedModel> {
+export interface LoadOptions {
+	model: ModelEntry;
+	device: EngineDevice;
+	source: ModelSource;
+	/** Precision per graph; by default the device's choice from the registry. */
+	dtypes?: WhisperDtypes;
+	onProgress?: (info: ProgressInfo) => void;
+}
+
+export async function loadModel({ model, device, source, dtypes, onProgress }: LoadOptions): Promise<LoadedModel> {
 	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
 		device: executionDevice(device),
-		dtype: selectDtypes(device),
+		dtype: dtypes ?? selectDtypes(device),
 		progress_callback: onProgress
 	})) as AutomaticSpeechRecognitionPipeline;
 	return { model, device, pipe };
