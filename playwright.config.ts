@@ -45,7 +45,8 @@ export default defineConfig({
 		url: `http://localhost:${port}/`,
 		env: { PORT: String(port) },
 		timeout: 5 * 60_000,
-		reuseExistingServer: false,
-		stdout: 'pipe'
+		// KOE_TEST_REUSE=1 tests a server you already started (npm run build && PORT=9123 npm start).
+		reuseExistingServer: process.env.KOE_TEST_REUSE === '1',
+		stdout: 'ignore'
 	}
 });

@@ -91,7 +91,8 @@ async function verifyTinyEn(modelDir: string): Promise<void> {
 async function main(): Promise<void> {
 	step(`cache: ${cacheDir}`);
 	ensureVenv();
-	execFileSync(python, [path.join(pythonDir, 'prepare.py'), '--cache', cacheDir, '--models', MODELS.join(',')], {
+	const jfk = await evalAudioPath('en_jfk.wav');
+	execFileSync(python, [path.join(pythonDir, 'prepare.py'), '--cache', cacheDir, '--models', MODELS.join(','), '--audio', jfk], {
 		cwd: repoRoot,
 		stdio: 'inherit'
 	});

@@ -37,12 +37,10 @@ export async function decodeToPcm(file: Blob & { name?: string }): Promise<Float
 	try {
 		await ffmpeg.writeFile(input, new Uint8Array(await file.arrayBuffer()));
 		const code = await ffmpeg.exec(['-nostdin', '-i', input, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', output]);
-		if (code !== 0) {
-			throw new MediaError('unreadable', describeFailure(log));
-		}
-		const data = await ffmpeg.readFile(output);
-		if (typeof data === 'string' || data.byteLength < 4) {
-			throw new MediaError('no-audio', 'This file has no audio track that Koe could read.');
+		// ffmpeg.wasm may exit 0 on a damaged file yet write nothing: judge by the output too.
+		const data = code === 0 ? await ffmpeg.readFile(output).catch(() => null) : null;
+		if (!data || typeof data === 'string' || data.byteLength < 4) {
+			throw failureFromLog(log);
 		}
 		// Copy into a fresh, aligned buffer that we own (ffmpeg's may be a view into its heap).
 		return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength - (data.byteLength % 4)));
@@ -57,11 +55,14 @@ function extensionOf(name: string | undefined): string {
 	return match ? match[0].toLowerCase() : '';
 }
 
-/** Turns ffmpeg's log into a sentence a person understands. */
-function describeFailure(log: string[]): string {
+/** Turns ffmpeg's log into an error a person understands. */
+function failureFromLog(log: string[]): MediaError {
 	const text = log.join('\n');
 	if (/does not contain any stream|Output file #0 does not contain|matches no streams/i.test(text)) {
-		return 'This file has no audio track that Koe could read.';
+		return new MediaError('no-audio', 'This file has no audio track that Koe could read.');
 	}
-	return 'Koe could not read this file as audio or video. It may be damaged, or in a format ffmpeg does not know.';
+	return new MediaError(
+		'unreadable',
+		'Koe could not read this file as audio or video. It may be damaged, or in a format ffmpeg does not know.'
+	);
 }
