@@ -20,6 +20,18 @@ export interface Segment {
 	end: number;
 	/** The decoded text, unstripped (Whisper usually starts it with a space). */
 	text: string;
+	/** Decoder details, present when the engine's own decoding loop produced the segment. */
+	tokens?: number[];
+	/** Where the 30 s window that produced this segment started, in seconds. */
+	seek?: number;
+	/** Sampling temperature of the decode that was kept (0 = greedy; higher after fallbacks). */
+	temperature?: number;
+	/** Mean log-probability of the segment's tokens. */
+	avgLogprob?: number;
+	/** gzip compression ratio of the text; high values mean repetition loops. */
+	compressionRatio?: number;
+	/** Probability of the <|nospeech|> token at the window's start. */
+	noSpeechProb?: number;
 	words?: Word[];
 }
 
