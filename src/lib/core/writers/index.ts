@@ -3,6 +3,7 @@
  * The browser's download buttons and the server's `output` parameter both read this table.
  */
 import type { Transcript } from '../transcript';
+import { writeJson } from './json';
 import { writeSrt } from './srt';
 import { writeTsv } from './tsv';
 import { writeTxt } from './txt';
@@ -20,7 +21,8 @@ export const OUTPUT_FORMATS = Object.freeze({
 	txt: { label: 'Text', extension: 'txt', mimeType: 'text/plain;charset=utf-8', write: writeTxt },
 	srt: { label: 'SubRip', extension: 'srt', mimeType: 'application/x-subrip;charset=utf-8', write: writeSrt },
 	vtt: { label: 'WebVTT', extension: 'vtt', mimeType: 'text/vtt;charset=utf-8', write: writeVtt },
-	tsv: { label: 'TSV', extension: 'tsv', mimeType: 'text/tab-separated-values;charset=utf-8', write: writeTsv }
+	tsv: { label: 'TSV', extension: 'tsv', mimeType: 'text/tab-separated-values;charset=utf-8', write: writeTsv },
+	json: { label: 'JSON', extension: 'json', mimeType: 'application/json', write: writeJson }
 } satisfies Record<string, OutputFormat>);
 
 export type OutputFormatId = keyof typeof OUTPUT_FORMATS;
