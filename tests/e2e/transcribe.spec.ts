@@ -20,6 +20,8 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 	await expect(page.getByTestId('device-label')).toHaveText(expectedDevice);
 	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await expect(page.getByTestId('model-size')).toContainText(/MB to download|Downloaded already/);
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
 	await expect(page.getByTestId('progress')).toBeVisible();
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
@@ -79,7 +81,39 @@ test('says clearly when a file is not media, is empty, is corrupt or has no soun
 	await expect(page.getByTestId('error')).toContainText('no audio track');
 
 	// The page still works for the next file.
+	await page.getByTestId('model-select').selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_ldc93s1_timit.wav'));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 	await expect(page.getByTestId('error')).toHaveCount(0);
+});
+
+test('keeps finished transcripts across a reload: reopen, rename, delete', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'history does not depend on the device; the WASM project covers it');
+	const timit = recording('en_ldc93s1_timit.wav');
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+	const heard = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+
+	await page.reload();
+	// The model choice persisted too.
+	await expect(page.getByTestId('model-select')).toHaveValue('tiny.en');
+	const entry = page.getByTestId('history-entry').filter({ hasText: timit.file });
+	await expect(entry).toHaveCount(1);
+	await entry.getByTestId('history-open').click();
+	await expect(page.getByTestId('segment-text').first()).toBeVisible();
+	expect((await page.getByTestId('segment-text').allTextContents()).join(' ')).toBe(heard);
+
+	await entry.getByTestId('history-rename').click();
+	await page.getByTestId('rename-input').fill('Dark suit sample');
+	await page.getByTestId('rename-input').press('Enter');
+	await page.reload();
+	const renamed = page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' });
+	await expect(renamed).toHaveCount(1);
+
+	await renamed.getByTestId('history-delete').click();
+	await expect(page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' })).toHaveCount(0);
+	await page.reload();
+	await expect(page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' })).toHaveCount(0);
 });

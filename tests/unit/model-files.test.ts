@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { modelFileResponse, resolveModelFile } from '$lib/server/model-files';
+import { localModelIds, modelFileResponse, resolveModelFile } from '$lib/server/model-files';
 
 const root = mkdtempSync(path.join(tmpdir(), 'koe-models-'));
 mkdirSync(path.join(root, 'whisper-tiny.en', 'onnx'), { recursive: true });
@@ -35,5 +35,16 @@ describe('model file serving', () => {
 	it('answers null for folders and missing files', async () => {
 		expect(await modelFileResponse(root, 'whisper-tiny.en/onnx')).toBeNull();
 		expect(await modelFileResponse(root, 'whisper-tiny.en/missing.json')).toBeNull();
+	});
+});
+
+describe('local model listing', () => {
+	it('lists the registry models whose folders exist', async () => {
+		const registry = [
+			{ id: 'tiny.en', localName: 'whisper-tiny.en' },
+			{ id: 'base', localName: 'whisper-base' }
+		];
+		expect(await localModelIds(root, registry)).toEqual(['tiny.en']);
+		expect(await localModelIds(path.join(root, 'nowhere'), registry)).toEqual([]);
 	});
 });

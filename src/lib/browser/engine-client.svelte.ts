@@ -6,12 +6,15 @@ import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
 import type { Transcript } from '$lib/core/transcript';
 import type { ModelSource } from '$lib/engine/source';
-import { DEFAULT_MODEL } from '$lib/engine/models';
+import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
 import type { TranscribeProgress } from '$lib/engine/transcribe';
 import type { EngineApi } from '$workers/transcribe.worker';
 import { probeCapabilities, type Capabilities } from './capabilities';
 import { decodeToPcm } from './decode';
 import { MediaError } from './errors';
+import { history } from './history.svelte';
+import { forgetEstimates } from './model-size';
+import { settings } from './settings.svelte';
 
 export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'error';
 
@@ -27,19 +30,33 @@ class TranscriptionJob {
 	progress = $state.raw<ProgressView | null>(null);
 	partialText = $state('');
 	transcript = $state.raw<Transcript | null>(null);
+	/** The history entry the shown transcript belongs to. */
+	entryId = $state('');
 	error = $state('');
 	capabilities = $state.raw<Capabilities | null>(null);
+	/** Models this page can load (local mode: those the server has). */
+	availableModels = $state.raw<string[]>([]);
+	modelSource = $state.raw<ModelSource>({ kind: 'hub' });
 	/** Seconds spent transcribing the last file (model load excluded). */
 	elapsedSeconds = $state(0);
 
 	busy = $derived(this.phase === 'decoding' || this.phase === 'loading' || this.phase === 'transcribing');
 
-	#engine: Comlink.Remote<EngineApi> | undefined;
-	#modelSource: ModelSource = { kind: 'hub' };
+	/** The model the next run will use, with "auto" resolved for this device. */
+	model = $derived.by((): ModelEntry | null => {
+		const chosen = settings.current.model;
+		if (chosen !== 'auto') return this.availableModels.includes(chosen) ? getModel(chosen) : null;
+		const device = this.capabilities?.device;
+		const id = device ? autoModel(device, this.availableModels) : null;
+		return id ? getModel(id) : null;
+	});
 
-	/** Call once the page knows where models come from; probes the device in the background. */
-	async init(modelSource: ModelSource): Promise<void> {
-		this.#modelSource = modelSource;
+	#engine: Comlink.Remote<EngineApi> | undefined;
+
+	/** Call once the page knows where models come from; probes the device. */
+	async init(modelSource: ModelSource, availableModels: string[]): Promise<void> {
+		this.modelSource = modelSource;
+		this.availableModels = availableModels;
 		this.capabilities = await probeCapabilities();
 	}
 
@@ -47,36 +64,69 @@ class TranscriptionJob {
 		if (this.busy) return;
 		this.fileName = file.name;
 		this.transcript = null;
+		this.entryId = '';
 		this.partialText = '';
 		this.error = '';
+		const capabilities = (this.capabilities ??= await probeCapabilities());
+		const model = this.model;
+		if (!model) {
+			this.error = `The model "${settings.current.model}" is not available on this server. Choose another model.`;
+			this.phase = 'error';
+			return;
+		}
 		try {
 			this.phase = 'decoding';
 			this.progress = { label: 'Reading the audio…', fraction: null };
 			const audio = await decodeToPcm(file);
 
-			const capabilities = (this.capabilities ??= await probeCapabilities());
 			this.phase = 'loading';
-			this.progress = { label: 'Loading the model…', fraction: null };
+			this.progress = { label: `Loading the ${model.id} model…`, fraction: null };
 			const engine = this.#connect();
-			await engine.load(DEFAULT_MODEL, capabilities.device, this.#modelSource, Comlink.proxy((info) => this.#onLoadProgress(info)));
+			await engine.load(model.id, capabilities.device, $state.snapshot(this.modelSource), Comlink.proxy((info) => this.#onLoadProgress(info)));
+			forgetEstimates();
 
 			this.phase = 'transcribing';
 			this.progress = { label: 'Transcribing…', fraction: 0 };
+			const { task, language } = settings.current;
 			const started = performance.now();
 			const transcript = await engine.transcribe(
 				Comlink.transfer(audio, [audio.buffer]),
-				{},
+				model.multilingual ? { task, ...(language ? { language } : {}) } : {},
 				Comlink.proxy((progress) => this.#onTranscribeProgress(progress))
 			);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
 			this.transcript = transcript;
 			this.phase = 'done';
+			await this.#remember(file.name, model.id, capabilities.label, transcript);
 		} catch (error) {
 			this.error = describeError(error, this.phase);
 			this.phase = 'error';
 		} finally {
 			this.progress = null;
 			this.partialText = '';
+		}
+	}
+
+	/** Shows a transcript from the history. */
+	async reopen(id: string): Promise<void> {
+		if (this.busy) return;
+		const entry = await history.open(id);
+		if (!entry) return;
+		this.transcript = entry.transcript;
+		this.fileName = entry.fileName;
+		this.entryId = entry.id;
+		this.elapsedSeconds = 0; // not timed here: it was transcribed in an earlier visit
+		this.error = '';
+		this.phase = 'done';
+	}
+
+	async #remember(fileName: string, model: string, device: string, transcript: Transcript): Promise<void> {
+		try {
+			const entry = await history.add({ fileName, model, device, language: transcript.language, transcript });
+			this.entryId = entry.id;
+		} catch {
+			// The transcript stays on screen and downloadable; history shows why it is off.
+			await history.refresh();
 		}
 	}
 

@@ -78,3 +78,38 @@ export function selectDtypes(device: EngineDevice): WhisperDtypes {
 export function executionDevice(device: EngineDevice): 'webgpu' | 'wasm' | 'cpu' | 'cuda' {
 	return device === 'webgpu-f16' ? 'webgpu' : device;
 }
+
+/**
+ * What "auto" picks, best first, per device: the largest model that runs comfortably there.
+ * Multilingual models come first so that auto-detection of the language works.
+ */
+const AUTO_PREFERENCE: Readonly<Record<EngineDevice, readonly ModelId[]>> = Object.freeze({
+	'webgpu-f16': ['large-v3-turbo', 'small', 'base', 'tiny', 'base.en', 'tiny.en'],
+	webgpu: ['small', 'base', 'tiny', 'base.en', 'tiny.en'],
+	wasm: ['base', 'tiny', 'base.en', 'tiny.en'],
+	cpu: ['base', 'tiny', 'base.en', 'tiny.en'],
+	cuda: ['large-v3', 'large-v3-turbo', 'small', 'base']
+});
+
+/** The model "auto" means on this device, among those that can be had (null: none can). */
+export function autoModel(device: EngineDevice, available: readonly string[]): ModelId | null {
+	return AUTO_PREFERENCE[device].find((id) => available.includes(id)) ?? null;
+}
+
+/** Models a browser may run (the server-only ones excluded). */
+export function browserModels(): ModelEntry[] {
+	return Object.values(MODELS).filter((model) => !model.serverOnly);
+}
+
+/** File-name suffix of each precision in the transformers.js layout (onnx/<graph><suffix>.onnx). */
+const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
+	fp32: '',
+	fp16: '_fp16',
+	q8: '_quantized',
+	q4: '_q4'
+});
+
+/** The ONNX files a device downloads for a model, relative to the model's folder or repo. */
+export function onnxFiles(device: EngineDevice): string[] {
+	return Object.entries(selectDtypes(device)).map(([graph, dtype]) => `onnx/${graph}${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+}

@@ -3,7 +3,7 @@
  * directory are ever read: any path that resolves outside it is refused.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -42,4 +42,10 @@ export async function modelFileResponse(root: string, requested: string): Promis
 			'Cache-Control': 'no-cache'
 		}
 	});
+}
+
+/** Registry ids whose folders exist under the local model root (what models:prepare built). */
+export async function localModelIds(root: string, registry: ReadonlyArray<{ id: string; localName: string }>): Promise<string[]> {
+	const folders = new Set(await readdir(root).catch(() => [] as string[]));
+	return registry.filter((model) => folders.has(model.localName)).map((model) => model.id);
 }

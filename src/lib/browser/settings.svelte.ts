@@ -1,0 +1,67 @@
+/**
+ * @file The user's transcription settings, kept in IndexedDB (idb-keyval) so they survive
+ * reloads. Values read back are checked: a stale or hand-edited entry falls back to defaults.
+ */
+import { get, set } from 'idb-keyval';
+import { MODELS } from '$lib/engine/models';
+
+export type Task = 'transcribe' | 'translate';
+
+export interface Settings {
+	/** A model id from the registry, or "auto" to pick by device. */
+	model: string;
+	task: Task;
+	/** Language code; empty for auto-detection. */
+	language: string;
+	initialPrompt: string;
+	wordTimestamps: boolean;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+	model: 'auto',
+	task: 'transcribe',
+	language: '',
+	initialPrompt: '',
+	wordTimestamps: false
+});
+
+const STORAGE_KEY = 'koe:settings';
+
+/** Keeps what is valid in a stored value and defaults the rest. */
+export function sanitizeSettings(stored: unknown): Settings {
+	const value = (typeof stored === 'object' && stored !== null ? stored : {}) as Partial<Record<keyof Settings, unknown>>;
+	const pick = <K extends keyof Settings>(key: K, valid: (v: unknown) => boolean): Settings[K] =>
+		(valid(value[key]) ? value[key] : DEFAULT_SETTINGS[key]) as Settings[K];
+	return {
+		model: pick('model', (v) => v === 'auto' || (typeof v === 'string' && Object.hasOwn(MODELS, v))),
+		task: pick('task', (v) => v === 'transcribe' || v === 'translate'),
+		language: pick('language', (v) => typeof v === 'string' && /^([a-z]{2,3})?$/.test(v)),
+		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
+		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean')
+	};
+}
+
+class SettingsStore {
+	current = $state<Settings>({ ...DEFAULT_SETTINGS });
+	loaded = $state(false);
+
+	async load(): Promise<void> {
+		try {
+			this.current = sanitizeSettings(await get(STORAGE_KEY));
+		} catch {
+			// Private browsing modes may refuse IndexedDB: keep the defaults for this visit.
+		}
+		this.loaded = true;
+	}
+
+	async update(patch: Partial<Settings>): Promise<void> {
+		this.current = sanitizeSettings({ ...this.current, ...patch });
+		try {
+			await set(STORAGE_KEY, $state.snapshot(this.current));
+		} catch {
+			// Not persisted; the setting still applies to this visit.
+		}
+	}
+}
+
+export const settings = new SettingsStore();
