@@ -3,7 +3,7 @@
  * by the real tiny.en model in the browser; then downloads subtitles that ffmpeg can parse.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
@@ -116,4 +116,34 @@ test('keeps finished transcripts across a reload: reopen, rename, delete', async
 	await expect(page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' })).toHaveCount(0);
 	await page.reload();
 	await expect(page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' })).toHaveCount(0);
+});
+
+test('reviews against the media: click to seek, highlight while playing, edit before export', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'review does not depend on the device; the WASM project covers it');
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+	const segments = page.getByTestId('segment');
+	expect(await segments.count()).toBeGreaterThanOrEqual(2);
+
+	// Clicking the second segment seeks the player to its start and highlights it.
+	await segments.nth(1).getByTestId('segment-text').click();
+	const position = await page.getByTestId('player').evaluate((el) => (el as HTMLMediaElement).currentTime);
+	expect(position).toBeGreaterThan(1);
+	await expect(segments.nth(1)).toHaveClass(/active/);
+	await page.getByTestId('player').evaluate((el) => (el as HTMLMediaElement).pause());
+
+	// A hand edit shows at once, goes into every export, and is kept in the history.
+	await segments.nth(0).getByTestId('segment-edit').click();
+	await page.getByTestId('segment-editor').fill('And so, my fellow Koe users,');
+	await page.getByTestId('segment-save').click();
+	await expect(segments.nth(0).getByTestId('segment-text')).toHaveText('And so, my fellow Koe users,');
+	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-srt').click()]);
+	const srt = readFileSync(await file.path(), 'utf8');
+	expect(srt).toContain('And so, my fellow Koe users,');
+
+	await page.reload();
+	await page.getByTestId('history-open').first().click();
+	await expect(page.getByTestId('segment-text').first()).toHaveText('And so, my fellow Koe users,');
 });

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
+import { editSegmentText } from '$lib/core/review';
 import type { Transcript } from '$lib/core/transcript';
 import type { ModelSource } from '$lib/engine/source';
 import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
@@ -39,6 +40,9 @@ class TranscriptionJob {
 	modelSource = $state.raw<ModelSource>({ kind: 'hub' });
 	/** Seconds spent transcribing the last file (model load excluded). */
 	elapsedSeconds = $state(0);
+	/** An object URL of the file being reviewed (empty for transcripts reopened from history). */
+	mediaUrl = $state('');
+	mediaKind = $state<'audio' | 'video'>('audio');
 
 	busy = $derived(this.phase === 'decoding' || this.phase === 'loading' || this.phase === 'transcribing');
 
@@ -65,6 +69,7 @@ class TranscriptionJob {
 		this.fileName = file.name;
 		this.transcript = null;
 		this.entryId = '';
+		this.#showMedia(file);
 		this.partialText = '';
 		this.error = '';
 		const capabilities = (this.capabilities ??= await probeCapabilities());
@@ -114,10 +119,26 @@ class TranscriptionJob {
 		if (!entry) return;
 		this.transcript = entry.transcript;
 		this.fileName = entry.fileName;
+		this.#showMedia(null);
 		this.entryId = entry.id;
 		this.elapsedSeconds = 0; // not timed here: it was transcribed in an earlier visit
 		this.error = '';
 		this.phase = 'done';
+	}
+
+	/** Applies a hand edit of one segment, on screen and in the history. */
+	async editSegment(segmentId: number, text: string): Promise<void> {
+		if (!this.transcript) return;
+		this.transcript = editSegmentText(this.transcript, segmentId, text);
+		if (this.entryId) await history.updateTranscript(this.entryId, this.transcript).catch(() => {});
+	}
+
+	#showMedia(file: File | null): void {
+		if (this.mediaUrl) URL.revokeObjectURL(this.mediaUrl);
+		this.mediaUrl = file ? URL.createObjectURL(file) : '';
+		// Browsers leave the type empty for some containers (mkv), so the extension decides then.
+		const video = file && (file.type.startsWith('video/') || (!file.type && /\.(mp4|m4v|mov|mkv|avi)$/i.test(file.name)));
+		this.mediaKind = video ? 'video' : 'audio';
 	}
 
 	async #remember(fileName: string, model: string, device: string, transcript: Transcript): Promise<void> {
