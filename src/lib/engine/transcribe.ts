@@ -1,23 +1,21 @@
 /**
  * @file The Whisper engine over transformers.js: load a model for a device, then turn 16 kHz
- * mono samples into a Transcript. Browser worker and server both call these functions.
+ * mono audio into a Transcript with our own decoding loop (src/lib/engine/decoding/, long-form
+ * seek loop in longform.ts). Browser worker and server both call these functions.
  */
-import {
-	pipeline,
-	WhisperTextStreamer,
-	type AutomaticSpeechRecognitionOutput,
-	type AutomaticSpeechRecognitionPipeline,
-	type ProgressInfo,
-	type WhisperTokenizer
-} from '@huggingface/transformers';
-import { SAMPLE_RATE } from '../core/audio';
-import { makeTranscript, type Segment, type Transcript } from '../core/transcript';
+import { pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import { getLanguage } from '../core/languages';
+import type { Segment, Transcript } from '../core/transcript';
+import { toAudioSource, type AudioSource } from './audio-source';
+import { decodingContext } from './decoding/context';
+import { DEFAULT_TEMPERATURES, DEFAULT_WINDOW_OPTIONS } from './decoding/window';
+import { transcribeLongform, type LongformProgress } from './longform';
 import { executionDevice, selectDtypes, type EngineDevice, type ModelEntry, type WhisperDtypes } from './models';
 import { modelPath, type ModelSource } from './source';
 
-/** Whisper sees 30 s at a time; longer audio is cut into windows that overlap by the stride. */
-const WINDOW_S = 30;
-const STRIDE_S = 5;
+export type { AudioSource } from './audio-source';
+export { samplesSource } from './audio-source';
+export { detectLanguage, EnglishOnlyModelError, type LanguageDetection } from './language';
 
 export interface LoadedModel {
 	model: ModelEntry;
@@ -44,65 +42,103 @@ export async function loadModel({ model, device, source, dtypes, onProgress }: L
 }
 
 export interface TranscribeOptions {
-	/** Language code for multilingual models; ignored (must be absent) for `.en` models. */
+	/**
+	 * Language code or Whisper name ("german", "castilian") for multilingual models; detected from
+	 * the first 30 s when absent. English-only models always transcribe English (as faster-whisper).
+	 */
 	language?: string;
 	task?: 'transcribe' | 'translate';
+	/** Text that conditions the first window (names, spelling, style). */
+	initialPrompt?: string;
+	/** Per-word start/end/probability from cross-attention alignment. */
+	wordTimestamps?: boolean;
+	/** Beams at temperature 0 (1 = greedy, the default; faster-whisper uses 5). */
+	beamSize?: number;
+	/**
+	 * One temperature: fall back from it upwards in steps of 0.2 (openai's CLI); a list: exactly
+	 * those. Default [0, 0.2, 0.4, 0.6, 0.8, 1].
+	 */
+	temperature?: number | readonly number[];
+	/** Accepted for API compatibility; voice activity detection is not implemented yet. */
+	vadFilter?: boolean;
+	/** Feed each window's text to the next as its prompt (default true). */
+	conditionOnPreviousText?: boolean;
 }
 
 export interface TranscribeProgress {
-	/** Windows of audio decoded so far, and how many there are. */
+	/** Seconds of audio done, and the audio's length: the UI's progress bar and time left. */
+	secondsDone: number;
+	secondsTotal: number;
+	/** Segments finished since the last report, for the growing transcript. */
+	segments: Segment[];
+	language: string | null;
+	/** Legacy fields for src/lib/browser/engine-client.svelte.ts: an estimate of 30 s windows. */
 	windowsDone: number;
 	windowsTotal: number;
-	/** The text of the window being decoded, as it grows. */
+	/** The text of the segments finished since the last report. */
 	partialText: string;
 }
 
-/** How many windows the pipeline cuts `seconds` of audio into (mirrors its chunking loop). */
-export function countWindows(seconds: number): number {
-	if (seconds <= WINDOW_S) return 1;
-	const jump = WINDOW_S - 2 * STRIDE_S;
-	return Math.ceil((seconds - WINDOW_S) / jump) + 1;
+/** The temperatures to try, from the option's two forms (see TranscribeOptions.temperature). */
+export function temperatureLadder(option: TranscribeOptions['temperature']): number[] {
+	if (option === undefined) return [...DEFAULT_TEMPERATURES];
+	if (typeof option !== 'number') {
+		if (option.length === 0 || option.some((t) => !(t >= 0))) throw new RangeError('temperature must be a non-empty list of numbers >= 0.');
+		return [...option];
+	}
+	if (!(option >= 0)) throw new RangeError('temperature must be a number >= 0.');
+	const ladder: number[] = [];
+	for (let t = option; t <= 1 + 1e-6; t += 0.2) ladder.push(Math.round(t * 100) / 100);
+	return ladder.length > 0 ? ladder : [option];
 }
 
 export async function transcribe(
 	loaded: LoadedModel,
-	audio: Float32Array,
+	audio: Float32Array | AudioSource,
 	options: TranscribeOptions = {},
-	onProgress?: (progress: TranscribeProgress) => void
+	onProgress?: (progress: TranscribeProgress) => void,
+	signal?: AbortSignal
 ): Promise<Transcript> {
-	const duration = audio.length / SAMPLE_RATE;
-	const windowsTotal = countWindows(duration);
+	const context = decodingContext(loaded.pipe);
+	const multilingual = context.specials.multilingual;
+	// An unknown name is an error for every model; English-only models then ignore the language.
+	const requested = options.language ? getLanguage(options.language).code : null;
+	const language = multilingual ? requested : null;
+	if (language !== null && !context.specials.languages.has(language)) {
+		throw new RangeError(`The model "${loaded.model.id}" has no "${language}" language token.`);
+	}
+	const beamSize = options.beamSize ?? 1;
+	if (!Number.isInteger(beamSize) || beamSize < 1) throw new RangeError('beamSize must be an integer >= 1.');
 	let windowsDone = 0;
-	let partialText = '';
-	const streamer = new WhisperTextStreamer(loaded.pipe.tokenizer as WhisperTokenizer, {
-		skip_prompt: true,
-		callback_function: (text: string) => {
-			partialText += text;
-			onProgress?.({ windowsDone, windowsTotal, partialText });
+	const result = await transcribeLongform(
+		context,
+		toAudioSource(audio),
+		{
+			language,
+			task: options.task ?? 'transcribe',
+			initialPrompt: options.initialPrompt,
+			conditionOnPreviousText: options.conditionOnPreviousText ?? true,
+			promptResetOnTemperature: 0.5,
+			wordTimestamps: options.wordTimestamps ?? false,
+			window: { ...DEFAULT_WINDOW_OPTIONS, beamSize, temperatures: temperatureLadder(options.temperature) }
 		},
-		on_finalize: () => {
-			windowsDone += 1;
-			partialText = '';
-			onProgress?.({ windowsDone, windowsTotal, partialText });
-		}
-	});
-	const multilingual = loaded.model.multilingual;
-	const output = await loaded.pipe(audio, {
-		return_timestamps: true,
-		chunk_length_s: duration > WINDOW_S ? WINDOW_S : 0,
-		stride_length_s: STRIDE_S,
-		// transformers.js throws if an English-only model is given a language or task.
-		...(multilingual ? { task: options.task ?? 'transcribe', ...(options.language ? { language: options.language } : {}) } : {}),
-		streamer
-	});
-	const result: AutomaticSpeechRecognitionOutput | undefined = Array.isArray(output) ? output[0] : output;
-	const chunks = result?.chunks ?? [];
-	const segments = chunks.map((chunk) => toSegment(chunk, duration));
-	return makeTranscript(segments, multilingual ? (options.language ?? null) : 'en', duration);
-}
-
-/** A pipeline chunk whose end is null (speech cut off at the end) ends with the audio. */
-function toSegment(chunk: { timestamp: [number, number | null]; text: string }, duration: number): Omit<Segment, 'id'> {
-	const [start, end] = chunk.timestamp;
-	return { start, end: end ?? Math.max(start, duration), text: chunk.text };
+		onProgress &&
+			((progress: LongformProgress) => {
+				windowsDone += 1;
+				const left = Math.ceil(Math.max(0, progress.secondsTotal - progress.secondsDone) / 30);
+				onProgress({
+					...progress,
+					windowsDone,
+					windowsTotal: windowsDone + left,
+					partialText: progress.segments.map((s) => s.text).join('')
+				});
+			}),
+		signal
+	);
+	return {
+		text: result.segments.map((s) => s.text).join(''),
+		language: multilingual ? result.language : 'en',
+		segments: result.segments,
+		duration: result.duration
+	};
 }

@@ -1,0 +1,208 @@
+/**
+ * @file The one module that reaches into transformers.js internals (pinned at 4.3.2): runs the
+ * Whisper encoder once per window and the merged decoder one step at a time with our own KV cache,
+ * so the decoding loop above it is ours (log-probs, no-speech probability, beam search, cancel).
+ * An upgrade of transformers.js should only need this file checked.
+ */
+import { cat, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+
+/** What we use of WhisperForConditionalGeneration beyond its typed surface. */
+interface WhisperInternals {
+	config: { decoder_layers: number; median_filter_width?: number };
+	generation_config: Record<string, unknown> | null;
+	forward(inputs: Record<string, unknown>): Promise<Record<string, Tensor>>;
+	// Internal (underscore) in 4.3.2: the only way to run the encoder session through the
+	// library's own session runner (WebGPU run chaining, fp16 handling) without a decoder pass.
+	_prepare_encoder_decoder_kwargs_for_generation(args: {
+		inputs_tensor: Tensor;
+		model_inputs: Record<string, unknown>;
+		model_input_name: string;
+		generation_config: { guidance_scale: null };
+	}): Promise<{ encoder_outputs: Tensor }>;
+}
+
+/** The decoder's self- and cross-attention keys/values, keyed by the session's input names. */
+export interface KvCache {
+	batch: number;
+	tensors: Record<string, Tensor>;
+}
+
+/** One window's encoder output, with copies for batched (beam or best-of) decoding made on demand. */
+export class EncodedWindow {
+	readonly #batched = new Map<number, Tensor>();
+	constructor(readonly hidden: Tensor) {
+		this.#batched.set(1, hidden);
+	}
+	forBatch(batch: number): Tensor {
+		let tensor = this.#batched.get(batch);
+		if (!tensor) {
+			tensor = cat(Array.from({ length: batch }, () => this.hidden), 0);
+			this.#batched.set(batch, tensor);
+		}
+		return tensor;
+	}
+	dispose(): void {
+		for (const tensor of this.#batched.values()) disposeIfGpu(tensor);
+		this.#batched.clear();
+	}
+}
+
+export interface StepOutput {
+	/** Rows in the batch and positions per row that `logitsAt` can read. */
+	batch: number;
+	positions: number;
+	/** Float32 logits over the vocabulary for one row and position (a view: rules may edit it). */
+	logitsAt(row: number, position: number): Float32Array;
+	cache: KvCache;
+}
+
+const isGpu = (tensor: Tensor) => tensor.location === 'gpu-buffer';
+
+function disposeIfGpu(tensor: Tensor): void {
+	if (isGpu(tensor)) tensor.dispose();
+}
+
+function toFloat32(tensor: Tensor): Float32Array {
+	const data = tensor.type === 'float32' ? tensor.data : tensor.to('float32').data;
+	return data as Float32Array;
+}
+
+/** Whisper's model, processor and tokenizer from a loaded ASR pipeline, behind our own calls. */
+export class WhisperRuntime {
+	readonly #model: WhisperInternals;
+	readonly #pipe: AutomaticSpeechRecognitionPipeline;
+
+	constructor(pipe: AutomaticSpeechRecognitionPipeline) {
+		this.#pipe = pipe;
+		this.#model = pipe.model as unknown as WhisperInternals;
+	}
+
+	get generationConfig(): Record<string, unknown> {
+		return this.#model.generation_config ?? {};
+	}
+
+	get decoderLayers(): number {
+		return this.#model.config.decoder_layers;
+	}
+
+	get medianFilterWidth(): number {
+		return this.#model.config.median_filter_width ?? 7;
+	}
+
+	get tokenizer() {
+		return this.#pipe.tokenizer;
+	}
+
+	/** Log-mel features of exactly 30 s of 16 kHz samples (shorter input is zero-padded). */
+	async features(samples: Float32Array): Promise<Tensor> {
+		const { input_features } = (await this.#pipe.processor(samples)) as { input_features: Tensor };
+		return input_features;
+	}
+
+	async encode(features: Tensor): Promise<EncodedWindow> {
+		const { encoder_outputs } = await this.#model._prepare_encoder_decoder_kwargs_for_generation({
+			inputs_tensor: features,
+			model_inputs: { input_features: features },
+			model_input_name: 'input_features',
+			generation_config: { guidance_scale: null }
+		});
+		return new EncodedWindow(encoder_outputs);
+	}
+
+	/**
+	 * One decoder pass. Without a cache, `ids` is the whole prompt (all positions' logits come
+	 * back); with one, each row holds the one new token. The cache that comes back replaces the one
+	 * passed in (the library reuses the encoder keys/values, which never change within a window).
+	 */
+	async step(window: EncodedWindow, ids: number[][], cache: KvCache | null): Promise<StepOutput> {
+		const batch = ids.length;
+		const positions = ids[0]!.length;
+		const inputIds = new Tensor('int64', BigInt64Array.from(ids.flat(), (id) => BigInt(id)), [batch, positions]);
+		const outputs = await this.#model.forward({
+			encoder_outputs: window.forBatch(batch),
+			decoder_input_ids: inputIds,
+			past_key_values: cache ? cache.tensors : null
+		});
+		const next: Record<string, Tensor> = {};
+		for (const [name, tensor] of Object.entries(outputs)) {
+			if (!name.startsWith('present')) {
+				if (name.startsWith('cross_attentions')) disposeIfGpu(tensor);
+				continue;
+			}
+			const pastName = name.replace('present', 'past_key_values');
+			const previous = cache?.tensors[pastName];
+			if (previous && name.includes('encoder')) {
+				// The merged decoder's cached branch returns placeholders for the cross-attention cache.
+				if (tensor !== previous) disposeIfGpu(tensor);
+				next[pastName] = previous;
+			} else {
+				if (previous && previous !== tensor) disposeIfGpu(previous);
+				next[pastName] = tensor;
+			}
+		}
+		const logits = toFloat32(outputs.logits!);
+		const vocab = outputs.logits!.dims.at(-1)!;
+		return {
+			batch,
+			positions,
+			logitsAt: (row, position) => logits.subarray((row * positions + position) * vocab, (row * positions + position + 1) * vocab),
+			cache: { batch, tensors: next }
+		};
+	}
+
+	/**
+	 * A cache whose row i is row `rows[i]` of `cache`: beams that survive a step (or the copies of
+	 * one prompt row that start a beam search). On WebGPU the rows are read back to the CPU.
+	 */
+	async selectRows(cache: KvCache, rows: number[]): Promise<KvCache> {
+		const tensors: Record<string, Tensor> = {};
+		for (const [name, tensor] of Object.entries(cache.tensors)) {
+			// Every row attends to the same audio, so the cross-attention cache only needs copying
+			// when the batch changes size (one prompt row becoming `beamSize` beams).
+			if (name.includes('.encoder.') && rows.length === cache.batch) {
+				tensors[name] = tensor;
+				continue;
+			}
+			const data = (isGpu(tensor) ? await tensor.ort_tensor.getData() : tensor.data) as Float32Array;
+			const rowSize = data.length / cache.batch;
+			const out = new (data.constructor as Float32ArrayConstructor)(rowSize * rows.length);
+			rows.forEach((row, i) => out.set(data.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize));
+			tensors[name] = new Tensor(tensor.type, out, [rows.length, ...tensor.dims.slice(1)]);
+		}
+		for (const [name, tensor] of Object.entries(cache.tensors)) if (tensors[name] !== tensor) disposeIfGpu(tensor);
+		return { batch: rows.length, tensors };
+	}
+
+	/**
+	 * Cross-attention weights of the whole token sequence in one uncached pass (for word timing):
+	 * `heads[l][h]` is a [tokens × frames] matrix, already softmaxed by the model.
+	 */
+	async crossAttentions(window: EncodedWindow, tokens: number[]): Promise<{ frames: number; at(layer: number, head: number): Float32Array }> {
+		const inputIds = new Tensor('int64', BigInt64Array.from(tokens, (id) => BigInt(id)), [1, tokens.length]);
+		const outputs = await this.#model.forward({ encoder_outputs: window.hidden, decoder_input_ids: inputIds, past_key_values: null });
+		const layers: Tensor[] = [];
+		for (let layer = 0; ; layer++) {
+			const tensor = outputs[`cross_attentions.${layer}`];
+			if (!tensor) break;
+			layers.push(tensor);
+		}
+		if (layers.length === 0) {
+			throw new Error('This Whisper export has no cross-attention outputs, so word timestamps are not available.');
+		}
+		const [, heads, length, frames] = layers[0]!.dims as [number, number, number, number];
+		const data = layers.map(toFloat32);
+		for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('cross')) disposeIfGpu(tensor);
+		return {
+			frames,
+			at(layer, head) {
+				if (layer >= data.length || head >= heads) throw new RangeError(`No cross-attention head ${layer}.${head} in this model.`);
+				return data[layer]!.subarray(head * length * frames, (head + 1) * length * frames);
+			}
+		};
+	}
+}
+
+export function disposeCache(cache: KvCache | null): void {
+	if (!cache) return;
+	for (const tensor of Object.values(cache.tensors)) disposeIfGpu(tensor);
+}

@@ -1,0 +1,68 @@
+/**
+ * @file Recording from the microphone. Chromium's fake capture device plays a real recording
+ * into getUserMedia, so the real recorder, decoder and model hear real speech.
+ */
+import { execFileSync } from 'node:child_process';
+import { chromium, expect, test, type LaunchOptions } from '@playwright/test';
+import { evalAudioPath, recording } from '../support/eval-audio';
+import { wordErrorRate } from '../support/wer';
+
+test.beforeEach(({}, testInfo) => {
+	test.skip(testInfo.project.name !== 'wasm', 'the recorder does not depend on the device; the WASM project covers it');
+});
+
+/** Chromium with a microphone that plays `file`; `--use-fake-ui…` answers the permission prompt with yes. */
+async function launchWithMicrophone(launchOptions: LaunchOptions, file: string, acceptPrompt: boolean) {
+	return chromium.launch({
+		...launchOptions,
+		args: [
+			...(launchOptions.args ?? []),
+			...(acceptPrompt ? ['--use-fake-ui-for-media-stream'] : []),
+			'--use-fake-device-for-media-stream',
+			`--use-file-for-fake-audio-capture=${file}`
+		]
+	});
+}
+
+test('records speech from the microphone and transcribes it', async ({ baseURL, launchOptions }, testInfo) => {
+	const jfk = recording('en_jfk.wav');
+	// The fake device loops its file: 5 s of silence after the speech keep the loop's restart out.
+	const speechThenSilence = testInfo.outputPath('jfk-padded.wav');
+	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=5', '-y', speechThenSilence]);
+	const browser = await launchWithMicrophone(launchOptions, speechThenSilence, true);
+	try {
+		const context = await browser.newContext({ baseURL, permissions: ['microphone'] });
+		const page = await context.newPage();
+		await page.goto('/');
+		await page.getByTestId('model-select').selectOption('tiny.en');
+		await page.getByTestId('record-start').click();
+		await expect(page.getByTestId('record-level')).toBeVisible();
+		// The fake device plays the 11 s recording from the start of capture; take it all.
+		await expect(page.getByTestId('record-time')).toHaveText(/^1[2-5] s$/, { timeout: 30_000 });
+		await page.getByTestId('record-stop').click();
+		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
+		const heard = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+		// The speech passed through the browser's Opus encoder: allow a little more than for the file.
+		expect(wordErrorRate(jfk.reference, heard), heard).toBeLessThanOrEqual(0.2);
+		await expect(page.getByTestId('history-entry').first()).toContainText(/recording-.*\.webm/);
+	} finally {
+		await browser.close();
+	}
+});
+
+test('says clearly when microphone access is refused, and stays usable', async ({ baseURL, launchOptions }) => {
+	const browser = await launchWithMicrophone(launchOptions, await evalAudioPath('en_jfk.wav'), false);
+	try {
+		// No permission granted: the prompt is dismissed, as when a person clicks "Block".
+		const page = await (await browser.newContext({ baseURL, permissions: [] })).newPage();
+		await page.goto('/');
+		await page.getByTestId('record-start').click();
+		await expect(page.getByTestId('record-error')).toContainText('Microphone access was refused');
+		await expect(page.getByTestId('record-start')).toBeEnabled();
+		await page.getByTestId('model-select').selectOption('tiny.en');
+		await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_ldc93s1_timit.wav'));
+		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
+	} finally {
+		await browser.close();
+	}
+});
