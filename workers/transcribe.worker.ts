@@ -20,6 +20,9 @@ import {
 } from '$lib/engine/transcribe';
 import type { Transcript } from '$lib/core/transcript';
 
+/** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
+export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
+
 /** What the page may ask of the worker. */
 export interface EngineApi {
 	load(
@@ -28,15 +31,20 @@ export interface EngineApi {
 		source: ModelSource,
 		onProgress: (info: ProgressInfo) => void
 	): Promise<void>;
+	/** Transcribes `length` samples read through `read`; rejects with an AbortError on cancel(). */
 	transcribe(
-		audio: Float32Array,
+		length: number,
+		read: ReadSamples,
 		options: TranscribeOptions,
 		onProgress: (progress: TranscribeProgress) => void
 	): Promise<Transcript>;
+	/** Stops the running transcription at the next decoder step. */
+	cancel(): void;
 }
 
 let loaded: LoadedModel | undefined;
 let loadedKey = '';
+let running: AbortController | undefined;
 
 const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
@@ -48,9 +56,18 @@ const api: EngineApi = {
 		loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
 		loadedKey = key;
 	},
-	async transcribe(audio, options, onProgress) {
+	async transcribe(length, read, options, onProgress) {
 		if (!loaded) throw new Error('No model is loaded yet.');
-		return transcribe(loaded, audio, options, onProgress);
+		running?.abort();
+		const controller = (running = new AbortController());
+		try {
+			return await transcribe(loaded, { length, getSamples: read }, options, onProgress, controller.signal);
+		} finally {
+			if (running === controller) running = undefined;
+		}
+	},
+	cancel() {
+		running?.abort();
 	}
 };
 

@@ -1,12 +1,18 @@
 /**
- * @file Any audio or video file to 16 kHz mono Float32 samples, with ffmpeg compiled to WASM.
+ * @file Any audio or video file to 16 kHz mono Float32 samples, with ffmpeg compiled to WASM,
+ * read lazily in chunks so that an hour of media never sits in memory as one array: the file is
+ * mounted read-only (WORKERFS: no copy into ffmpeg's memory) and decoded a few minutes at a time.
  * The ffmpeg core is bundled and served from our own origin (no CDN), so it works offline.
  */
-import { FFmpeg } from '@ffmpeg/ffmpeg';
+import { FFmpeg, type FFFSType } from '@ffmpeg/ffmpeg';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import { MediaError } from './errors';
+
+/** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
+export const CHUNK_SECONDS = 300;
+const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
 
 let ffmpegReady: Promise<FFmpeg> | undefined;
 
@@ -22,31 +28,111 @@ function loadFfmpeg(): Promise<FFmpeg> {
 	return ffmpegReady;
 }
 
-/** Decodes a media file to 16 kHz mono samples; throws MediaError when it holds no audio. */
-export async function decodeToPcm(file: Blob & { name?: string }): Promise<Float32Array> {
+/** An opened media file: its length, and samples on demand. */
+export interface MediaReader {
+	/** Samples in the whole file, as the container states its duration. */
+	readonly length: number;
+	/** `count` samples from `start`; fewer at the end. */
+	read(start: number, count: number): Promise<Float32Array>;
+	close(): Promise<void>;
+}
+
+let mounts = 0;
+
+/** Opens a media file; throws MediaError when it is empty, unreadable or has no sound. */
+export async function openMedia(file: File): Promise<MediaReader> {
 	if (file.size === 0) {
 		throw new MediaError('empty', 'This file is empty. Choose an audio or video file that has sound in it.');
 	}
 	const ffmpeg = await loadFfmpeg();
-	// A fixed input name keeps odd characters in user file names away from ffmpeg's parser.
-	const input = `input${extensionOf(file.name)}`;
-	const output = 'output.f32';
+	const mountPoint = `/media-${++mounts}`;
+	// A fixed name keeps odd characters (":" reads as a protocol to ffmpeg) out of its parser;
+	// a File made from a File shares its bytes, nothing is copied.
+	const input = `${mountPoint}/input${extensionOf(file.name)}`;
+	await ffmpeg.createDir(mountPoint);
+	// The enum exists only in ffmpeg's ESM build; the server render loads another, so use its value.
+	await ffmpeg.mount('WORKERFS' as FFFSType, { files: [new File([file], `input${extensionOf(file.name)}`)] }, mountPoint);
+
+	const cache = new Map<number, Promise<Float32Array>>();
+	const chunk = (index: number): Promise<Float32Array> => {
+		let decoded = cache.get(index);
+		if (!decoded) {
+			decoded = decodeRange(ffmpeg, input, index * CHUNK_SECONDS, CHUNK_SECONDS);
+			cache.set(index, decoded);
+			// The seek loop only moves forward: keep this chunk and the one before it.
+			for (const key of cache.keys()) if (key < index - 1) cache.delete(key);
+		}
+		return decoded;
+	};
+	const close = async () => {
+		cache.clear();
+		await ffmpeg.unmount(mountPoint).catch(() => {});
+		await ffmpeg.deleteDir(mountPoint).catch(() => {});
+	};
+
+	try {
+		const first = await chunk(0);
+		const seconds = first.length < CHUNK_SAMPLES ? first.length / SAMPLE_RATE : await probeDuration(ffmpeg, input);
+		const length = Math.max(first.length, Math.round(seconds * SAMPLE_RATE));
+		return {
+			length,
+			async read(start, count) {
+				const end = Math.min(start + count, length);
+				const out = new Float32Array(Math.max(0, end - start));
+				for (let index = Math.floor(start / CHUNK_SAMPLES); index * CHUNK_SAMPLES < end; index++) {
+					const samples = await chunk(index);
+					const offset = index * CHUNK_SAMPLES;
+					const from = Math.max(start, offset) - offset;
+					const to = Math.min(end, offset + samples.length) - offset;
+					if (to > from) out.set(samples.subarray(from, to), offset + from - start);
+				}
+				return out;
+			},
+			close
+		};
+	} catch (error) {
+		await close();
+		throw error;
+	}
+}
+
+/** Decodes `seconds` of audio from `startSeconds`; an empty array past the end. */
+async function decodeRange(ffmpeg: FFmpeg, input: string, startSeconds: number, seconds: number): Promise<Float32Array> {
+	const output = `/chunk-${startSeconds}.f32`;
 	const log: string[] = [];
 	const onLog = ({ message }: { message: string }) => log.push(message);
 	ffmpeg.on('log', onLog);
 	try {
-		await ffmpeg.writeFile(input, new Uint8Array(await file.arrayBuffer()));
-		const code = await ffmpeg.exec(['-nostdin', '-i', input, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', output]);
-		// ffmpeg.wasm may exit 0 on a damaged file yet write nothing: judge by the output too.
+		const code = await ffmpeg.exec([
+			'-nostdin', '-ss', String(startSeconds), '-t', String(seconds), '-i', input,
+			'-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', output
+		]);
 		const data = code === 0 ? await ffmpeg.readFile(output).catch(() => null) : null;
-		if (!data || typeof data === 'string' || data.byteLength < 4) {
-			throw failureFromLog(log);
-		}
-		// Copy into a fresh, aligned buffer that we own (ffmpeg's may be a view into its heap).
-		return new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength - (data.byteLength % 4)));
+		// Copy into a buffer of our own: ffmpeg's may be a view into its heap.
+		const samples =
+			data && typeof data !== 'string'
+				? new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength - (data.byteLength % 4)))
+				: null;
+		// ffmpeg.wasm may exit 0 on a damaged file yet write nothing: the first chunk must have sound.
+		if (!samples || (startSeconds === 0 && samples.length === 0)) throw failureFromLog(log);
+		return samples; // empty past the end of the audio
 	} finally {
 		ffmpeg.off('log', onLog);
-		await Promise.allSettled([ffmpeg.deleteFile(input), ffmpeg.deleteFile(output)]);
+		await ffmpeg.deleteFile(output).catch(() => {});
+	}
+}
+
+/** The container's duration in seconds (ffprobe), for files longer than one chunk. */
+async function probeDuration(ffmpeg: FFmpeg, input: string): Promise<number> {
+	const output = '/duration.txt';
+	try {
+		await ffmpeg.ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', input, '-o', output]);
+		const text = await ffmpeg.readFile(output, 'utf8');
+		const seconds = Number(String(text).trim());
+		if (!(seconds > 0)) throw new MediaError('unreadable', 'Koe could not tell how long this file is.');
+		return seconds;
+	} finally {
+		await ffmpeg.deleteFile(output).catch(() => {});
 	}
 }
 

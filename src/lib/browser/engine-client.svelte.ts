@@ -5,31 +5,36 @@
 import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
 import { editSegmentText } from '$lib/core/review';
-import type { Transcript } from '$lib/core/transcript';
+import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcript';
 import type { ModelSource } from '$lib/engine/source';
 import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
-import type { TranscribeProgress } from '$lib/engine/transcribe';
+import type { TranscribeOptions, TranscribeProgress } from '$lib/engine/transcribe';
 import type { EngineApi } from '$workers/transcribe.worker';
 import { probeCapabilities, type Capabilities } from './capabilities';
-import { decodeToPcm } from './decode';
+import { openMedia, type MediaReader } from './decode';
 import { MediaError } from './errors';
 import { history } from './history.svelte';
 import { forgetEstimates } from './model-size';
 import { settings } from './settings.svelte';
 
-export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'error';
+export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'cancelled' | 'error';
 
 /** What the progress bar shows: a fraction, or null while the length of the work is unknown. */
 export interface ProgressView {
 	label: string;
 	fraction: number | null;
+	/** Estimated seconds of work left, once there is a rate to go by. */
+	secondsLeft?: number;
 }
 
 class TranscriptionJob {
 	phase = $state<Phase>('idle');
 	fileName = $state('');
 	progress = $state.raw<ProgressView | null>(null);
-	partialText = $state('');
+	/** Segments finished so far while a file is being transcribed. */
+	liveSegments = $state.raw<Segment[]>([]);
+	/** The language in use while transcribing (given or detected). */
+	liveLanguage = $state<string | null>(null);
 	transcript = $state.raw<Transcript | null>(null);
 	/** The history entry the shown transcript belongs to. */
 	entryId = $state('');
@@ -69,9 +74,10 @@ class TranscriptionJob {
 		this.fileName = file.name;
 		this.transcript = null;
 		this.entryId = '';
-		this.#showMedia(file);
-		this.partialText = '';
+		this.liveSegments = [];
+		this.liveLanguage = null;
 		this.error = '';
+		this.#showMedia(file);
 		const capabilities = (this.capabilities ??= await probeCapabilities());
 		const model = this.model;
 		if (!model) {
@@ -79,10 +85,11 @@ class TranscriptionJob {
 			this.phase = 'error';
 			return;
 		}
+		let media: MediaReader | undefined;
 		try {
 			this.phase = 'decoding';
 			this.progress = { label: 'Reading the audio…', fraction: null };
-			const audio = await decodeToPcm(file);
+			media = await openMedia(file);
 
 			this.phase = 'loading';
 			this.progress = { label: `Loading the ${model.id} model…`, fraction: null };
@@ -92,24 +99,49 @@ class TranscriptionJob {
 
 			this.phase = 'transcribing';
 			this.progress = { label: 'Transcribing…', fraction: 0 };
-			const { task, language } = settings.current;
+			const reader = media;
+			const read = async (start: number, count: number) => {
+				const samples = await reader.read(start, count);
+				return Comlink.transfer(samples, [samples.buffer]);
+			};
 			const started = performance.now();
 			const transcript = await engine.transcribe(
-				Comlink.transfer(audio, [audio.buffer]),
-				model.multilingual ? { task, ...(language ? { language } : {}) } : {},
-				Comlink.proxy((progress) => this.#onTranscribeProgress(progress))
+				media.length,
+				Comlink.proxy(read),
+				transcribeOptions(model),
+				Comlink.proxy((progress) => this.#onTranscribeProgress(progress, started))
 			);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
 			this.transcript = transcript;
 			this.phase = 'done';
 			await this.#remember(file.name, model.id, capabilities.label, transcript);
 		} catch (error) {
-			this.error = describeError(error, this.phase);
-			this.phase = 'error';
+			if (isAbort(error)) {
+				await this.#keepPartial(file.name, model.id, capabilities.label, media);
+			} else {
+				this.error = describeError(error, this.phase);
+				this.phase = 'error';
+			}
 		} finally {
 			this.progress = null;
-			this.partialText = '';
+			this.liveSegments = [];
+			await media?.close();
 		}
+	}
+
+	/** Stops the running job; what was transcribed so far is kept. */
+	cancel(): void {
+		if (this.phase === 'transcribing') void this.#engine?.cancel();
+	}
+
+	/** After a cancel: the finished segments become the transcript, marked partial in history. */
+	async #keepPartial(fileName: string, model: string, device: string, media: MediaReader | undefined): Promise<void> {
+		this.phase = 'cancelled';
+		if (this.liveSegments.length === 0) return;
+		const duration = this.liveSegments.at(-1)!.end;
+		const pieces = this.liveSegments.map(({ id: _id, ...piece }) => piece);
+		this.transcript = makeTranscript(pieces, this.liveLanguage, Math.min(duration, (media?.length ?? Infinity) / 16_000));
+		await this.#remember(`${fileName} (partial)`, model, device, this.transcript);
 	}
 
 	/** Shows a transcript from the history. */
@@ -167,11 +199,28 @@ class TranscriptionJob {
 		}
 	}
 
-	#onTranscribeProgress(progress: TranscribeProgress): void {
-		this.partialText = progress.partialText;
-		this.progress = { label: 'Transcribing…', fraction: progress.windowsDone / progress.windowsTotal };
+	#onTranscribeProgress(progress: TranscribeProgress, startedAt: number): void {
+		if (progress.segments.length > 0) this.liveSegments = [...this.liveSegments, ...progress.segments];
+		this.liveLanguage = progress.language;
+		const fraction = progress.secondsTotal > 0 ? Math.min(1, progress.secondsDone / progress.secondsTotal) : null;
+		const elapsed = (performance.now() - startedAt) / 1000;
+		const secondsLeft =
+			progress.secondsDone > 0 ? (elapsed / progress.secondsDone) * Math.max(0, progress.secondsTotal - progress.secondsDone) : undefined;
+		this.progress = { label: 'Transcribing…', fraction, secondsLeft };
 	}
 }
+
+/** The engine options from the user's settings, for this model. */
+function transcribeOptions(model: ModelEntry): TranscribeOptions {
+	const { task, language, initialPrompt, wordTimestamps } = settings.current;
+	return {
+		...(model.multilingual ? { task, ...(language ? { language } : {}) } : {}),
+		...(initialPrompt.trim() ? { initialPrompt: initialPrompt.trim() } : {}),
+		wordTimestamps
+	};
+}
+
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
 /** A message for the person at the screen, saying which step failed. */
 function describeError(error: unknown, phase: Phase): string {

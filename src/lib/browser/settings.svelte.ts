@@ -3,6 +3,7 @@
  * reloads. Values read back are checked: a stale or hand-edited entry falls back to defaults.
  */
 import { get, set } from 'idb-keyval';
+import { LANGUAGE_CODES } from '$lib/core/languages';
 import { MODELS } from '$lib/engine/models';
 
 export type Task = 'transcribe' | 'translate';
@@ -35,7 +36,7 @@ export function sanitizeSettings(stored: unknown): Settings {
 	return {
 		model: pick('model', (v) => v === 'auto' || (typeof v === 'string' && Object.hasOwn(MODELS, v))),
 		task: pick('task', (v) => v === 'transcribe' || v === 'translate'),
-		language: pick('language', (v) => typeof v === 'string' && /^([a-z]{2,3})?$/.test(v)),
+		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean')
 	};

@@ -40,6 +40,8 @@ export interface Transcript {
 	text: string;
 	/** ISO 639-1 code given or detected; null when the model is English-only and none was asked. */
 	language: string | null;
+	/** How sure language detection was (0–1); absent when the language was given. */
+	languageProbability?: number;
 	segments: Segment[];
 	/** Seconds of audio that were transcribed. */
 	duration: number;

@@ -72,11 +72,6 @@ export interface TranscribeProgress {
 	/** Segments finished since the last report, for the growing transcript. */
 	segments: Segment[];
 	language: string | null;
-	/** Legacy fields for src/lib/browser/engine-client.svelte.ts: an estimate of 30 s windows. */
-	windowsDone: number;
-	windowsTotal: number;
-	/** The text of the segments finished since the last report. */
-	partialText: string;
 }
 
 /** The temperatures to try, from the option's two forms (see TranscribeOptions.temperature). */
@@ -109,7 +104,6 @@ export async function transcribe(
 	}
 	const beamSize = options.beamSize ?? 1;
 	if (!Number.isInteger(beamSize) || beamSize < 1) throw new RangeError('beamSize must be an integer >= 1.');
-	let windowsDone = 0;
 	const result = await transcribeLongform(
 		context,
 		toAudioSource(audio),
@@ -122,22 +116,13 @@ export async function transcribe(
 			wordTimestamps: options.wordTimestamps ?? false,
 			window: { ...DEFAULT_WINDOW_OPTIONS, beamSize, temperatures: temperatureLadder(options.temperature) }
 		},
-		onProgress &&
-			((progress: LongformProgress) => {
-				windowsDone += 1;
-				const left = Math.ceil(Math.max(0, progress.secondsTotal - progress.secondsDone) / 30);
-				onProgress({
-					...progress,
-					windowsDone,
-					windowsTotal: windowsDone + left,
-					partialText: progress.segments.map((s) => s.text).join('')
-				});
-			}),
+		onProgress,
 		signal
 	);
 	return {
 		text: result.segments.map((s) => s.text).join(''),
 		language: multilingual ? result.language : 'en',
+		...(multilingual && result.detection ? { languageProbability: result.detection.probability } : {}),
 		segments: result.segments,
 		duration: result.duration
 	};
