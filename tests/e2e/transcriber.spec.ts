@@ -1,0 +1,136 @@
+/**
+ * @file The transcriber's promises in the real page with the real models (WASM project):
+ * languages detected and translated, hours-long media handled in windows, video, cancel, and
+ * exports that other tools accept.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv/dist/2020.js';
+import { expect, test, type Page } from '@playwright/test';
+import { findLanguage } from '../../src/lib/core/languages';
+import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
+import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
+import { normalizeWords } from '../support/wer';
+
+const MODEL_TIMEOUT_MS = 5 * 60_000;
+
+test.beforeEach(({}, testInfo) => {
+	test.skip(testInfo.project.name !== 'wasm', 'device-independent behaviour: the WASM project covers it');
+});
+
+async function transcribeFile(page: Page, model: string, file: string, timeout = MODEL_TIMEOUT_MS): Promise<void> {
+	await page.getByTestId('model-select').selectOption(model);
+	await page.getByTestId('file-input').setInputFiles(file);
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout });
+}
+
+async function downloadText(page: Page, format: string): Promise<string> {
+	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${format}`).click()]);
+	return readFileSync(await file.path(), 'utf8');
+}
+
+const title = (code: string) => {
+	const name = findLanguage(code)!.name;
+	return name.charAt(0).toUpperCase() + name.slice(1);
+};
+
+test('detects the language of each non-English recording, with its confidence', async ({ page }) => {
+	test.setTimeout(10 * 60_000);
+	await page.goto('/');
+	await page.getByTestId('language-select').selectOption('');
+	for (const entry of readManifest().filter((r) => r.language !== 'en')) {
+		await transcribeFile(page, 'base', await evalAudioPath(entry.file));
+		await expect(page.getByTestId('language'), entry.file).toContainText(`Language: ${title(entry.language)} (detected,`);
+		const sure = Number(/(\d+)% sure/.exec((await page.getByTestId('language').textContent()) ?? '')?.[1]);
+		expect(sure, entry.file).toBeGreaterThan(50);
+		console.log(`[wasm] ${entry.file}: ${await page.getByTestId('language').textContent()}`);
+	}
+});
+
+test('translates German speech into English', async ({ page }) => {
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('base');
+	await page.getByTestId('task-select').selectOption('translate');
+	await transcribeFile(page, 'base', await evalAudioPath('de_leopard.wav'));
+	const text = normalizeWords((await page.getByTestId('segment-text').allTextContents()).join(' '));
+	console.log(`[wasm] de_leopard.wav translated: ${text.join(' ')}`);
+	expect(text.some((word) => ['the', 'this', 'was', 'used', 'as', 'room'].includes(word))).toBe(true);
+	expect(text).not.toContain('der');
+	expect(text).not.toContain('wurde');
+});
+
+test('a file of several minutes: windows meet without lost or doubled sentences, time only moves on', async ({ page }, testInfo) => {
+	test.setTimeout(12 * 60_000);
+	// 5.5 minutes: the sonnet reading six times, then JFK, crossing the 5-minute decoding chunk.
+	const sonnet = await evalAudioPath('en_librivox_sonnet001.mp3');
+	const jfk = await evalAudioPath('en_jfk.wav');
+	const long = testInfo.outputPath('long.mp3');
+	const inputs = [...Array(6).fill(sonnet), jfk].flatMap((file) => ['-i', file]);
+	const filter = `${[...Array(7).keys()].map((i) => `[${i}:a]aresample=16000,aformat=channel_layouts=mono[a${i}];`).join('')}${[...Array(7).keys()].map((i) => `[a${i}]`).join('')}concat=n=7:v=0:a=1[out]`;
+	execFileSync('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', '-b:a', '64k', '-y', long]);
+
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(long);
+	await expect(page.getByTestId('time-left')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });
+	await expect(page.getByTestId('live-segments')).toBeVisible();
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: 10 * 60_000 });
+
+	const json = JSON.parse(await downloadText(page, 'json')) as { segments: Array<{ start: number; end: number; text: string }> };
+	let previousEnd = 0;
+	for (const segment of json.segments) {
+		expect(segment.start).toBeGreaterThanOrEqual(previousEnd - 0.001);
+		expect(segment.end).toBeGreaterThanOrEqual(segment.start);
+		previousEnd = segment.end;
+	}
+	expect(previousEnd).toBeGreaterThan(5 * 60);
+	const words = normalizeWords(json.segments.map((s) => s.text).join(' ')).join(' ');
+	const count = (phrase: string) => words.split(phrase).length - 1;
+	// A line from the start and one from the end of the sonnet, once per reading; JFK once.
+	expect(count('from fairest creatures we desire increase')).toBe(6);
+	expect(count('by the grave and thee')).toBe(6);
+	expect(count('ask not what your country can do for you')).toBe(1);
+});
+
+test('transcribes the sound of a video file', async ({ page }, testInfo) => {
+	const video = testInfo.outputPath('talk.mp4');
+	execFileSync('ffmpeg', [
+		'-v', 'error', '-f', 'lavfi', '-i', 'color=c=darkslateblue:s=320x240:r=5', '-i', await evalAudioPath('en_jfk.wav'),
+		'-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-y', video
+	]);
+	await page.goto('/');
+	await transcribeFile(page, 'tiny.en', video);
+	const text = normalizeWords((await page.getByTestId('segment-text').allTextContents()).join(' ')).join(' ');
+	expect(text).toContain('ask not what your country can do for you');
+	await expect(page.locator('video[data-testid="player"]')).toBeVisible();
+});
+
+test('cancel stops the work within 2 seconds and keeps what was done', async ({ page }, testInfo) => {
+	const long = testInfo.outputPath('long.wav');
+	const sonnet = await evalAudioPath('en_librivox_sonnet001.mp3');
+	execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '3', '-i', sonnet, '-ac', '1', '-ar', '16000', '-y', long]);
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(long);
+	await expect(page.getByTestId('live-segments')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });
+	const clicked = Date.now();
+	await page.getByTestId('cancel').click();
+	await expect(page.getByTestId('cancelled')).toBeVisible({ timeout: 2_000 });
+	expect(Date.now() - clicked).toBeLessThan(2_000);
+	await expect(page.getByTestId('progress')).toHaveCount(0);
+	await expect(page.getByTestId('segments')).toBeVisible();
+	await expect(page.getByTestId('history-entry').filter({ hasText: '(partial)' })).toHaveCount(1);
+	// The page takes the next file.
+	await transcribeFile(page, 'tiny.en', await evalAudioPath('en_ldc93s1_timit.wav'));
+});
+
+test('json output validates against the schema kept in the repo, with words when asked', async ({ page }) => {
+	await page.goto('/');
+	await page.getByTestId('word-timestamps').check();
+	await transcribeFile(page, 'tiny.en', await evalAudioPath(recording('en_jfk.wav').file));
+	const json = JSON.parse(await downloadText(page, 'json'));
+	const validate = new Ajv().compile(schema);
+	expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+	expect(json.segments[0].words.length).toBeGreaterThan(3);
+	expect(json.segments[0].avg_logprob).toBeLessThan(0);
+});
