@@ -134,3 +134,28 @@ test('json output validates against the schema kept in the repo, with words when
 	expect(json.segments[0].words.length).toBeGreaterThan(3);
 	expect(json.segments[0].avg_logprob).toBeLessThan(0);
 });
+
+test('writes Mandarin in Simplified characters when asked', async ({ page }) => {
+	const { Converter } = await import('opencc-js/t2cn');
+	const toSimplified = Converter({ from: 't', to: 'cn' });
+	const mandarin = await evalAudioPath('zh_aishell1_BAC009S0764W0121.wav');
+	await page.goto('/');
+	// A prompt in Traditional characters makes Whisper answer in Traditional, as it often does unasked.
+	await page.getByTestId('prompt-input').fill('以下是繁體中文的句子。');
+	await page.getByTestId('prompt-input').blur();
+
+	await transcribeFile(page, 'base', mandarin);
+	const traditional = (await page.getByTestId('segment-text').allTextContents()).join('');
+	expect(toSimplified(traditional), `the model wrote: ${traditional}`).not.toBe(traditional);
+
+	await page.getByTestId('simplified-chinese').check();
+	await page.getByTestId('file-input').setInputFiles(mandarin);
+	await expect(page.getByTestId('segments')).toBeHidden(); // the first result gave way to the new run
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });
+	const text = (await page.getByTestId('segment-text').allTextContents()).join('');
+	console.log(`[wasm] zh_aishell1: model wrote ${traditional}; with the option: ${text}`);
+	expect(text.length).toBeGreaterThan(4);
+	// Every character is Simplified: converting again changes nothing.
+	expect(toSimplified(text)).toBe(text);
+	expect(await downloadText(page, 'txt')).toContain(text.slice(0, 4));
+});

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
+import { toSimplifiedChinese } from '$lib/core/chinese';
 import { editSegmentText } from '$lib/core/review';
 import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcript';
 import type { ModelSource } from '$lib/engine/source';
@@ -112,9 +113,9 @@ class TranscriptionJob {
 				Comlink.proxy((progress) => this.#onTranscribeProgress(progress, started))
 			);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
-			this.transcript = transcript;
+			this.transcript = settings.current.simplifiedChinese ? await toSimplifiedChinese(transcript) : transcript;
 			this.phase = 'done';
-			await this.#remember(file.name, model.id, capabilities.label, transcript);
+			await this.#remember(file.name, model.id, capabilities.label, this.transcript);
 		} catch (error) {
 			if (isAbort(error)) {
 				await this.#keepPartial(file.name, model.id, capabilities.label, media);
@@ -140,7 +141,8 @@ class TranscriptionJob {
 		if (this.liveSegments.length === 0) return;
 		const duration = this.liveSegments.at(-1)!.end;
 		const pieces = this.liveSegments.map(({ id: _id, ...piece }) => piece);
-		this.transcript = makeTranscript(pieces, this.liveLanguage, Math.min(duration, (media?.length ?? Infinity) / 16_000));
+		const partial = makeTranscript(pieces, this.liveLanguage, Math.min(duration, (media?.length ?? Infinity) / 16_000));
+		this.transcript = settings.current.simplifiedChinese ? await toSimplifiedChinese(partial) : partial;
 		await this.#remember(`${fileName} (partial)`, model, device, this.transcript);
 	}
 
@@ -226,6 +228,12 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
 function describeError(error: unknown, phase: Phase): string {
 	if (error instanceof MediaError) return error.message;
 	const detail = error instanceof Error ? error.message : String(error);
+	if (/out of memory|allocation failed|Aborted\(OOM\)|device (was )?lost/i.test(detail)) {
+		return 'This device ran out of memory for the model. Choose a smaller model and try again; your earlier transcripts are safe in the history.';
+	}
+	if (phase === 'loading' && !navigator.onLine) {
+		return 'This model is not downloaded yet, and there is no network connection. Connect once to download it, or choose a model marked “Downloaded already”.';
+	}
 	if (phase === 'loading') {
 		return `The speech model could not be loaded (${detail}). Check the network connection and try again.`;
 	}

@@ -16,6 +16,8 @@ export interface Settings {
 	language: string;
 	initialPrompt: string;
 	wordTimestamps: boolean;
+	/** Write Chinese speech in Simplified characters even where the model writes Traditional. */
+	simplifiedChinese: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -23,7 +25,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	task: 'transcribe',
 	language: '',
 	initialPrompt: '',
-	wordTimestamps: false
+	wordTimestamps: false,
+	simplifiedChinese: false
 });
 
 const STORAGE_KEY = 'koe:settings';
@@ -38,7 +41,8 @@ export function sanitizeSettings(stored: unknown): Settings {
 		task: pick('task', (v) => v === 'transcribe' || v === 'translate'),
 		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
-		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean')
+		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
+		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean')
 	};
 }
 
