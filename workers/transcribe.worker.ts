@@ -45,6 +45,15 @@ export interface EngineApi {
 let loaded: LoadedModel | undefined;
 let loadedKey = '';
 let running: AbortController | undefined;
+let previous: Promise<void> = Promise.resolve();
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+	return new Promise((_, reject) => {
+		const abort = () => reject(new DOMException('Transcription cancelled', 'AbortError'));
+		if (signal.aborted) abort();
+		else signal.addEventListener('abort', abort, { once: true });
+	});
+}
 
 const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
@@ -58,10 +67,21 @@ const api: EngineApi = {
 	},
 	async transcribe(length, read, options, onProgress) {
 		if (!loaded) throw new Error('No model is loaded yet.');
+		const model = loaded;
 		running?.abort();
+		// A cancelled run stops at its next decoder step; the next run waits for that, so the
+		// model's sessions never run two loops at once.
+		await previous;
 		const controller = (running = new AbortController());
+		const work = transcribe(model, { length, getSamples: read }, options, onProgress, controller.signal);
+		previous = work.then(
+			() => undefined,
+			() => undefined
+		);
 		try {
-			return await transcribe(loaded, { length, getSamples: read }, options, onProgress, controller.signal);
+			// Answer a cancel at once, even while the engine waits on a long step (an encoder
+			// pass, or the page decoding the next minutes of media).
+			return await Promise.race([work, rejectOnAbort(controller.signal)]);
 		} finally {
 			if (running === controller) running = undefined;
 		}

@@ -8,8 +8,8 @@ export interface Capabilities {
 	device: EngineDevice;
 	/** What to tell the user, e.g. "WebGPU (Google SwiftShader)" or "WASM". */
 	label: string;
-	/** Why that device was chosen, in words. */
-	reason: string;
+	/** Why that device was chosen (the page words it in the UI language). */
+	reason: 'webgpu-f16' | 'webgpu' | 'no-webgpu' | 'no-adapter';
 	/** SharedArrayBuffer is usable, so WASM can run several threads. */
 	crossOriginIsolated: boolean;
 }
@@ -34,7 +34,7 @@ async function detect(): Promise<Capabilities> {
 	const isolated = globalThis.crossOriginIsolated === true;
 	const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 	if (!gpu) {
-		return wasm(isolated, 'this browser has no WebGPU');
+		return wasm(isolated, 'no-webgpu');
 	}
 	let adapter: GpuAdapterLike | null = null;
 	try {
@@ -43,25 +43,20 @@ async function detect(): Promise<Capabilities> {
 		adapter = null;
 	}
 	if (!adapter) {
-		return wasm(isolated, 'WebGPU is present but offered no GPU adapter');
+		return wasm(isolated, 'no-adapter');
 	}
 	const f16 = adapter.features.has('shader-f16');
 	const name = adapterName(adapter);
 	return {
 		device: f16 ? 'webgpu-f16' : 'webgpu',
 		label: name ? `WebGPU (${name})` : 'WebGPU',
-		reason: f16 ? 'a WebGPU adapter with 16-bit float shaders' : 'a WebGPU adapter without 16-bit float shaders',
+		reason: f16 ? 'webgpu-f16' : 'webgpu',
 		crossOriginIsolated: isolated
 	};
 }
 
-function wasm(isolated: boolean, reason: string): Capabilities {
-	return {
-		device: 'wasm',
-		label: 'WASM',
-		reason: isolated ? reason : `${reason}; the page is not cross-origin isolated, so WASM runs on one thread`,
-		crossOriginIsolated: isolated
-	};
+function wasm(isolated: boolean, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
+	return { device: 'wasm', label: 'WASM', reason, crossOriginIsolated: isolated };
 }
 
 function adapterName(adapter: GpuAdapterLike): string {

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
+import { SAMPLE_RATE } from '$lib/core/audio';
 import { toSimplifiedChinese } from '$lib/core/chinese';
 import { editSegmentText } from '$lib/core/review';
 import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcript';
@@ -14,6 +15,7 @@ import type { EngineApi } from '$workers/transcribe.worker';
 import { probeCapabilities, type Capabilities } from './capabilities';
 import { openMedia, type MediaReader } from './decode';
 import { MediaError } from './errors';
+import type { Failure, Messages } from './i18n/messages';
 import { history } from './history.svelte';
 import { forgetEstimates } from './model-size';
 import { settings } from './settings.svelte';
@@ -22,7 +24,8 @@ export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 
 
 /** What the progress bar shows: a fraction, or null while the length of the work is unknown. */
 export interface ProgressView {
-	label: string;
+	/** What is happening, in the UI language. */
+	label: (m: Messages) => string;
 	fraction: number | null;
 	/** Estimated seconds of work left, once there is a rate to go by. */
 	secondsLeft?: number;
@@ -39,7 +42,7 @@ class TranscriptionJob {
 	transcript = $state.raw<Transcript | null>(null);
 	/** The history entry the shown transcript belongs to. */
 	entryId = $state('');
-	error = $state('');
+	error = $state.raw<Failure | null>(null);
 	capabilities = $state.raw<Capabilities | null>(null);
 	/** Models this page can load (local mode: those the server has). */
 	availableModels = $state.raw<string[]>([]);
@@ -62,6 +65,8 @@ class TranscriptionJob {
 	});
 
 	#engine: Comlink.Remote<EngineApi> | undefined;
+	/** Rejects the running transcription's wait with an AbortError. */
+	#cancel: (() => void) | undefined;
 
 	/** Call once the page knows where models come from; probes the device. */
 	async init(modelSource: ModelSource, availableModels: string[]): Promise<void> {
@@ -77,43 +82,55 @@ class TranscriptionJob {
 		this.entryId = '';
 		this.liveSegments = [];
 		this.liveLanguage = null;
-		this.error = '';
+		this.error = null;
 		this.#showMedia(file);
+		this.phase = 'decoding'; // busy from here on: a second drop waits for this one
 		const capabilities = (this.capabilities ??= await probeCapabilities());
 		const model = this.model;
 		if (!model) {
-			this.error = `The model "${settings.current.model}" is not available on this server. Choose another model.`;
+			this.error = { code: 'model-unavailable', detail: settings.current.model };
 			this.phase = 'error';
 			return;
 		}
 		let media: MediaReader | undefined;
 		try {
-			this.phase = 'decoding';
-			this.progress = { label: 'Reading the audio…', fraction: null };
+			this.progress = { label: (m) => m.reading, fraction: null };
 			media = await openMedia(file);
 
 			this.phase = 'loading';
-			this.progress = { label: `Loading the ${model.id} model…`, fraction: null };
+			this.progress = { label: (m) => m.loadingModel(model.id), fraction: null };
 			const engine = this.#connect();
 			await engine.load(model.id, capabilities.device, $state.snapshot(this.modelSource), Comlink.proxy((info) => this.#onLoadProgress(info)));
 			forgetEstimates();
 
 			this.phase = 'transcribing';
-			this.progress = { label: 'Transcribing…', fraction: 0 };
+			this.progress = { label: (m) => m.transcribing, fraction: 0 };
 			const reader = media;
 			const read = async (start: number, count: number) => {
 				const samples = await reader.read(start, count);
 				return Comlink.transfer(samples, [samples.buffer]);
 			};
 			const started = performance.now();
-			const transcript = await engine.transcribe(
-				media.length,
-				Comlink.proxy(read),
-				transcribeOptions(model),
-				Comlink.proxy((progress) => this.#onTranscribeProgress(progress, started))
-			);
+			let cancel = () => {};
+			const cancelled = new Promise<never>((_, reject) => {
+				cancel = () => reject(new DOMException('Cancelled', 'AbortError'));
+			});
+			this.#cancel = cancel;
+			// The page answers a cancel at once; the worker stops at its next decoder step.
+			const transcript = await Promise.race([
+				engine.transcribe(
+					media.length,
+					Comlink.proxy(read),
+					transcribeOptions(model),
+					Comlink.proxy((progress) => {
+						// A cancelled run may still report its last window: only the live run counts.
+						if (this.phase === 'transcribing' && this.#cancel === cancel) this.#onTranscribeProgress(progress, started);
+					})
+				),
+				cancelled
+			]);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
-			this.transcript = settings.current.simplifiedChinese ? await toSimplifiedChinese(transcript) : transcript;
+			this.transcript = await inChosenScript(transcript);
 			this.phase = 'done';
 			await this.#remember(file.name, model.id, capabilities.label, this.transcript);
 		} catch (error) {
@@ -124,6 +141,7 @@ class TranscriptionJob {
 				this.phase = 'error';
 			}
 		} finally {
+			this.#cancel = undefined;
 			this.progress = null;
 			this.liveSegments = [];
 			await media?.close();
@@ -132,7 +150,9 @@ class TranscriptionJob {
 
 	/** Stops the running job; what was transcribed so far is kept. */
 	cancel(): void {
-		if (this.phase === 'transcribing') void this.#engine?.cancel();
+		if (this.phase !== 'transcribing') return;
+		void this.#engine?.cancel();
+		this.#cancel?.();
 	}
 
 	/** After a cancel: the finished segments become the transcript, marked partial in history. */
@@ -141,9 +161,9 @@ class TranscriptionJob {
 		if (this.liveSegments.length === 0) return;
 		const duration = this.liveSegments.at(-1)!.end;
 		const pieces = this.liveSegments.map(({ id: _id, ...piece }) => piece);
-		const partial = makeTranscript(pieces, this.liveLanguage, Math.min(duration, (media?.length ?? Infinity) / 16_000));
-		this.transcript = settings.current.simplifiedChinese ? await toSimplifiedChinese(partial) : partial;
-		await this.#remember(`${fileName} (partial)`, model, device, this.transcript);
+		const partial = makeTranscript(pieces, this.liveLanguage, Math.min(duration, (media?.length ?? Infinity) / SAMPLE_RATE));
+		this.transcript = await inChosenScript(partial);
+		await this.#remember(fileName, model, device, this.transcript, true);
 	}
 
 	/** Shows a transcript from the history. */
@@ -156,7 +176,7 @@ class TranscriptionJob {
 		this.#showMedia(null);
 		this.entryId = entry.id;
 		this.elapsedSeconds = 0; // not timed here: it was transcribed in an earlier visit
-		this.error = '';
+		this.error = null;
 		this.phase = 'done';
 	}
 
@@ -175,9 +195,9 @@ class TranscriptionJob {
 		this.mediaKind = video ? 'video' : 'audio';
 	}
 
-	async #remember(fileName: string, model: string, device: string, transcript: Transcript): Promise<void> {
+	async #remember(fileName: string, model: string, device: string, transcript: Transcript, partial = false): Promise<void> {
 		try {
-			const entry = await history.add({ fileName, model, device, language: transcript.language, transcript });
+			const entry = await history.add({ fileName, model, device, language: transcript.language, transcript, partial });
 			this.entryId = entry.id;
 		} catch {
 			// The transcript stays on screen and downloadable; history shows why it is off.
@@ -195,9 +215,10 @@ class TranscriptionJob {
 
 	#onLoadProgress(info: ProgressInfo): void {
 		if (info.status === 'progress' && info.total > 0) {
-			this.progress = { label: `Downloading ${info.file}…`, fraction: info.loaded / info.total };
+			const file = info.file;
+			this.progress = { label: (m) => m.downloading(file), fraction: info.loaded / info.total };
 		} else if (info.status === 'ready') {
-			this.progress = { label: 'Model ready', fraction: 1 };
+			this.progress = { label: (m) => m.modelReady, fraction: 1 };
 		}
 	}
 
@@ -208,7 +229,7 @@ class TranscriptionJob {
 		const elapsed = (performance.now() - startedAt) / 1000;
 		const secondsLeft =
 			progress.secondsDone > 0 ? (elapsed / progress.secondsDone) * Math.max(0, progress.secondsTotal - progress.secondsDone) : undefined;
-		this.progress = { label: 'Transcribing…', fraction, secondsLeft };
+		this.progress = { label: (m) => m.transcribing, fraction, secondsLeft };
 	}
 }
 
@@ -222,23 +243,21 @@ function transcribeOptions(model: ModelEntry): TranscribeOptions {
 	};
 }
 
+/** The transcript as the user asked to read it (Simplified characters for Chinese, if chosen). */
+async function inChosenScript(transcript: Transcript): Promise<Transcript> {
+	return settings.current.simplifiedChinese ? toSimplifiedChinese(transcript) : transcript;
+}
+
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
-/** A message for the person at the screen, saying which step failed. */
-function describeError(error: unknown, phase: Phase): string {
-	if (error instanceof MediaError) return error.message;
+/** What failed, as a code the page words in the UI language; the step decides the code. */
+function describeError(error: unknown, phase: Phase): Failure {
+	if (error instanceof MediaError) return { code: error.code };
 	const detail = error instanceof Error ? error.message : String(error);
-	if (/out of memory|allocation failed|Aborted\(OOM\)|device (was )?lost/i.test(detail)) {
-		return 'This device ran out of memory for the model. Choose a smaller model and try again; your earlier transcripts are safe in the history.';
-	}
-	if (phase === 'loading' && !navigator.onLine) {
-		return 'This model is not downloaded yet, and there is no network connection. Connect once to download it, or choose a model marked “Downloaded already”.';
-	}
-	if (phase === 'loading') {
-		return `The speech model could not be loaded (${detail}). Check the network connection and try again.`;
-	}
-	if (phase === 'decoding') return `Koe could not read this file: ${detail}`;
-	return `Transcription failed: ${detail}`;
+	if (/out of memory|allocation failed|Aborted\(OOM\)|device (was )?lost/i.test(detail)) return { code: 'out-of-memory' };
+	if (phase === 'loading') return navigator.onLine ? { code: 'model-load', detail } : { code: 'model-offline' };
+	if (phase === 'decoding') return { code: 'decode', detail };
+	return { code: 'transcribe', detail };
 }
 
 export const job = new TranscriptionJob();

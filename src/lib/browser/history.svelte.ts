@@ -16,6 +16,8 @@ export interface HistoryEntry {
 	/** Where it was computed, e.g. "WASM" or "WebGPU (…)". */
 	device: string;
 	language: string | null;
+	/** Cancelled before the end: the transcript covers the start of the media only. */
+	partial?: boolean;
 	transcript: Transcript;
 }
 
@@ -28,7 +30,7 @@ function summarize({ transcript, ...rest }: HistoryEntry): HistorySummary {
 
 class HistoryStore {
 	entries = $state.raw<HistorySummary[]>([]);
-	/** Set when IndexedDB refused us, so the page can say history is off. */
+	/** Why IndexedDB refused us, so the page can say history is off (empty when it works). */
 	unavailable = $state('');
 
 	#store: UseStore | undefined;
@@ -44,7 +46,7 @@ class HistoryStore {
 			this.entries = all.map(summarize).sort((a, b) => b.createdAt - a.createdAt);
 			this.unavailable = '';
 		} catch (error) {
-			this.unavailable = `History is unavailable in this browser session (${error instanceof Error ? error.message : error}).`;
+			this.unavailable = error instanceof Error ? error.message : String(error);
 		}
 	}
 

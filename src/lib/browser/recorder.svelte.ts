@@ -3,6 +3,7 @@
  * (Chromium and Firefox: WebM/Opus; Safari: MP4/AAC), a live input level for the meter, and a
  * File at the end that goes through the same decoding as a dropped file.
  */
+import type { Failure } from './i18n/messages';
 
 /** Containers in order of preference; the first the browser supports is used. */
 const RECORDING_TYPES = ['audio/webm;codecs=opus', 'audio/webm', 'audio/mp4', 'audio/ogg;codecs=opus'] as const;
@@ -20,16 +21,12 @@ export function pickRecordingType(isSupported: (type: string) => boolean): strin
 	return RECORDING_TYPES.find((type) => isSupported(type)) ?? '';
 }
 
-export class RecorderError extends Error {
-	override name = 'RecorderError';
-}
-
 class Recorder {
 	recording = $state(false);
 	/** Input level, 0 (silence) to 1 (full scale), for the meter. */
 	level = $state(0);
 	seconds = $state(0);
-	error = $state('');
+	error = $state.raw<Failure | null>(null);
 
 	#recorder: MediaRecorder | undefined;
 	#stream: MediaStream | undefined;
@@ -40,7 +37,7 @@ class Recorder {
 	/** Starts recording; `onfile` receives the recording once `stop()` is called. */
 	async start(onfile: (file: File) => void): Promise<void> {
 		if (this.recording) return;
-		this.error = '';
+		this.error = null;
 		try {
 			this.#stream = await navigator.mediaDevices.getUserMedia({ audio: true });
 		} catch (error) {
@@ -102,18 +99,12 @@ class Recorder {
 	}
 }
 
-function describeMicrophoneError(error: unknown): string {
+function describeMicrophoneError(error: unknown): Failure {
 	const name = error instanceof DOMException ? error.name : '';
-	if (name === 'NotAllowedError' || name === 'SecurityError') {
-		return 'Microphone access was refused. Allow it in the browser’s site settings to record, or drop a file instead.';
-	}
-	if (name === 'NotFoundError' || name === 'OverconstrainedError') {
-		return 'No microphone was found. Connect one and try again, or drop a file instead.';
-	}
-	if (name === 'NotReadableError') {
-		return 'The microphone is busy in another application. Close it there and try again.';
-	}
-	return `The microphone could not be started (${error instanceof Error ? error.message : String(error)}).`;
+	if (name === 'NotAllowedError' || name === 'SecurityError') return { code: 'mic-denied' };
+	if (name === 'NotFoundError' || name === 'OverconstrainedError') return { code: 'mic-missing' };
+	if (name === 'NotReadableError') return { code: 'mic-busy' };
+	return { code: 'mic-other', detail: error instanceof Error ? error.message : String(error) };
 }
 
 export const recorder = new Recorder();

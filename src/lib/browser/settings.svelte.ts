@@ -5,6 +5,7 @@
 import { get, set } from 'idb-keyval';
 import { LANGUAGE_CODES } from '$lib/core/languages';
 import { MODELS } from '$lib/engine/models';
+import { LOCALES } from './i18n/messages';
 
 export type Task = 'transcribe' | 'translate';
 
@@ -18,6 +19,8 @@ export interface Settings {
 	wordTimestamps: boolean;
 	/** Write Chinese speech in Simplified characters even where the model writes Traditional. */
 	simplifiedChinese: boolean;
+	/** The interface language the user chose; empty to follow the browser. */
+	uiLocale: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -26,7 +29,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	language: '',
 	initialPrompt: '',
 	wordTimestamps: false,
-	simplifiedChinese: false
+	simplifiedChinese: false,
+	uiLocale: ''
 });
 
 const STORAGE_KEY = 'koe:settings';
@@ -42,7 +46,8 @@ export function sanitizeSettings(stored: unknown): Settings {
 		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
-		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean')
+		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean'),
+		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v)))
 	};
 }
 

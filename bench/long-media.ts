@@ -1,0 +1,80 @@
+/**
+ * @file `npm run bench -- long-media`: peak tab memory and wall time for a 10-minute and a
+ * 60-minute file transcribed in the browser (headless Chromium, WASM, tiny.en q8). Needs
+ * `npm run build` and the local models; starts its own server. Prints a Markdown table.
+ *
+ * Tab memory is the resident memory of the page's renderer process (the page and its workers
+ * live there; it is the largest renderer), sampled every 500 ms; the peak is reported.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { cacheDirFrom } from '../src/lib/server/config';
+import { evalAudioPath } from '../tests/support/eval-audio';
+
+const PORT = 9190;
+const workDir = path.join(cacheDirFrom(process.env), 'bench');
+
+/** A long file of real speech: the eval recordings in turn, looped to `minutes`. */
+async function makeLongFile(minutes: number): Promise<string> {
+	mkdirSync(workDir, { recursive: true });
+	const target = path.join(workDir, `speech-${minutes}min.mp3`);
+	const sources = ['en_librivox_sonnet001.mp3', 'en_jfk.wav', 'en_librispeech_2412-153948-0000.flac', 'en_ldc93s1_timit.wav'];
+	const list = path.join(workDir, 'sources.txt');
+	const oneRound = path.join(workDir, 'round.wav');
+	const inputs = (await Promise.all(sources.map(evalAudioPath))).flatMap((file) => ['-i', file]);
+	const filter = `${sources.map((_, i) => `[${i}:a]aresample=16000,aformat=channel_layouts=mono[a${i}];`).join('')}${sources.map((_, i) => `[a${i}]`).join('')}concat=n=${sources.length}:v=0:a=1[out]`;
+	execFileSync('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', '-y', oneRound]);
+	execFileSync('sh', ['-c', `printf "file '%s'\\n" $(yes ${oneRound} | head -n 200) > ${list}`]);
+	execFileSync('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(minutes * 60), '-b:a', '64k', '-y', target]);
+	return target;
+}
+
+/** Resident memory (MB) of the largest Chromium renderer: the tab (others are browser UI). */
+function tabRssMb(): number {
+	let largest = 0;
+	for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
+		if (line.includes('--type=renderer')) largest = Math.max(largest, Number(line.trim().split(/\s+/)[0]) / 1024);
+	}
+	return largest;
+}
+
+async function measure(file: string, minutes: number) {
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+	});
+	const page = await browser.newPage();
+	await page.goto(`http://localhost:${PORT}/`);
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	let peak = 0;
+	const sampler = setInterval(() => (peak = Math.max(peak, tabRssMb())), 500);
+	const started = performance.now();
+	await page.getByTestId('file-input').setInputFiles(file);
+	await page.getByTestId('segments').waitFor({ timeout: minutes * 60_000 });
+	const seconds = (performance.now() - started) / 1000;
+	clearInterval(sampler);
+	const segments = await page.getByTestId('segment').count();
+	await browser.close();
+	return { minutes, seconds, peak, segments };
+}
+
+const server = spawn('npx', ['tsx', 'server.ts'], { env: { ...process.env, PORT: String(PORT) }, stdio: 'ignore' });
+try {
+	for (let i = 0; i < 60; i++) {
+		if (await fetch(`http://localhost:${PORT}/`).then((r) => r.ok, () => false)) break;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
+	console.log(`Machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${new Date().toISOString().slice(0, 10)}`);
+	console.log('| file | wall s | realtime factor | peak tab RSS (MB) | segments |\n|---|---|---|---|---|');
+	for (const minutes of (process.argv[2] ?? '10,60').split(',').map(Number)) {
+		const result = await measure(await makeLongFile(minutes), minutes);
+		const rtf = (minutes * 60) / result.seconds;
+		console.log(`| ${minutes} min | ${result.seconds.toFixed(0)} | ${rtf.toFixed(1)}x | ${result.peak.toFixed(0)} | ${result.segments} |`);
+	}
+} finally {
+	server.kill();
+}

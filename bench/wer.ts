@@ -1,0 +1,43 @@
+/**
+ * @file `npm run bench -- wer`: word error rate of every eval recording with the local models,
+ * through the same engine the browser runs (here on onnxruntime-node, q8 like the browser's
+ * WASM path). Chinese and Japanese are scored by characters, as shared/eval-audio/README.md says.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { UNSPACED_LANGUAGES } from '../src/lib/core/languages';
+import { getModel } from '../src/lib/engine/models';
+import { useModelSource } from '../src/lib/engine/source';
+import { loadModel, transcribe } from '../src/lib/engine/transcribe';
+import { cacheDirFrom } from '../src/lib/server/config';
+import { decodeFile } from '../src/lib/server/decode';
+import { evalAudioPath, readManifest } from '../tests/support/eval-audio';
+import { normalizeWords, wordErrorRate } from '../tests/support/wer';
+
+const source = { kind: 'local', root: path.join(cacheDirFrom(process.env), 'models') } as const;
+useModelSource(source);
+
+/** Character error rate for languages written without spaces. */
+function characterErrorRate(reference: string, hypothesis: string): number {
+	const chars = (text: string) => normalizeWords(text).join('').split('').join(' ');
+	return wordErrorRate(chars(reference), chars(hypothesis));
+}
+
+console.log(`Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${new Date().toISOString().slice(0, 10)}; dtype q8, greedy`);
+console.log('| recording | model | metric | error rate | seconds | transcript |\n|---|---|---|---|---|---|');
+for (const modelId of ['tiny.en', 'base']) {
+	const model = getModel(modelId);
+	const loaded = await loadModel({ model, device: 'cpu', source });
+	for (const entry of readManifest()) {
+		if (entry.file === 'en_stereo_two_speakers.wav') continue; // two voices at once: a stereo test, not a WER item
+		if (!model.multilingual && entry.language !== 'en') continue;
+		const audio = await decodeFile(await evalAudioPath(entry.file));
+		const started = performance.now();
+		const result = await transcribe(loaded, audio, model.multilingual ? { language: entry.language } : {});
+		const seconds = (performance.now() - started) / 1000;
+		const byChars = UNSPACED_LANGUAGES.has(entry.language);
+		const rate = byChars ? characterErrorRate(entry.reference, result.text) : wordErrorRate(entry.reference, result.text);
+		console.log(`| ${entry.file} | ${modelId} | ${byChars ? 'CER' : 'WER'} | ${(rate * 100).toFixed(1)}% | ${seconds.toFixed(1)} | ${result.text.trim().slice(0, 60)}… |`);
+	}
+	await loaded.pipe.dispose();
+}

@@ -1,0 +1,242 @@
+/**
+ * @file Every string the page shows, in English and Simplified Chinese. English defines the
+ * keys; the Chinese table must have each of them (the type checker enforces it).
+ */
+
+/** Why a job or a recording failed, as a code the page turns into words in the UI language. */
+export type FailureCode =
+	| 'empty'
+	| 'unreadable'
+	| 'no-audio'
+	| 'model-unavailable'
+	| 'model-offline'
+	| 'model-load'
+	| 'out-of-memory'
+	| 'decode'
+	| 'transcribe'
+	| 'mic-denied'
+	| 'mic-missing'
+	| 'mic-busy'
+	| 'mic-other';
+
+const en = {
+	tagline: 'Transcripts and subtitles from audio and video, computed on your own device. Nothing is uploaded.',
+	checkingDevice: 'Checking what this browser can run…',
+	runsOn: 'Runs on',
+	deviceReason: {
+		'webgpu-f16': 'a WebGPU adapter with 16-bit float shaders',
+		webgpu: 'a WebGPU adapter without 16-bit float shaders',
+		'no-webgpu': 'this browser has no WebGPU',
+		'no-adapter': 'WebGPU is present but offered no GPU adapter'
+	},
+	singleThread: 'the page is not cross-origin isolated, so WASM runs on one thread',
+	dropLead: 'Drop an audio or video file here',
+	dropHint: 'or click to choose one — mp3, wav, flac, ogg, m4a, mp4, webm, mov, mkv…',
+	dropLabel: 'Drop an audio or video file here, or press to choose one',
+	recordStart: '● Record from microphone',
+	recordStop: '■ Stop and transcribe',
+	micLevel: 'Microphone level',
+	model: 'Model',
+	auto: 'Auto',
+	autoOnDevice: (id: string) => `Auto (${id} on this device)`,
+	englishOnly: 'English only',
+	checkingSize: 'Checking download size…',
+	cached: 'Downloaded already: works offline',
+	needsNetwork: 'Not downloaded yet: needs a network connection',
+	toDownload: (size: string) => `${size} to download once`,
+	sizeUnknown: 'Download size unknown',
+	task: 'Task',
+	transcribe: 'Transcribe',
+	translate: 'Translate to English',
+	translateBlocked: 'English-only models cannot translate; pick a multilingual model.',
+	language: 'Language',
+	detectLanguage: 'Detect automatically',
+	languageHint: 'Of the speech, not of the output',
+	englishOnlyModel: 'English-only model',
+	prompt: 'Initial prompt',
+	promptHint: '(optional: names, terms, spelling)',
+	promptPlaceholder: 'e.g. Koe, Whisper, WebGPU',
+	wordTimestamps: 'Word timestamps',
+	wordTimestampsHint: '(highlight each word while playing)',
+	simplifiedChinese: 'Simplified Chinese output',
+	simplifiedChineseHint: '(简体中文输出)',
+	uiLanguage: 'Interface',
+	reading: 'Reading the audio…',
+	loadingModel: (id: string) => `Loading the ${id} model…`,
+	downloading: (file: string) => `Downloading ${file}…`,
+	modelReady: 'Model ready',
+	transcribing: 'Transcribing…',
+	timeLeft: (duration: string) => `about ${duration} left`,
+	seconds: (n: number) => `${n} s`,
+	minutes: (n: number) => `${n} min`,
+	hoursMinutes: (h: number, m: number) => `${h} h ${m} min`,
+	cancel: 'Cancel',
+	cancelled: 'Cancelled.',
+	cancelledKept: 'What was transcribed before is kept below and in the history.',
+	cancelledNothing: 'Nothing had been transcribed yet.',
+	languageLine: (name: string) => `Language: ${name}`,
+	detectedSure: (percent: number) => ` (detected, ${percent}% sure)`,
+	summary: (file: string, seconds: string) => `${file}: ${seconds} s of audio`,
+	summaryTimed: (file: string, seconds: string, took: string) => `${file}: ${seconds} s of audio transcribed in ${took} s`,
+	noSpeech: 'No speech was found in this file.',
+	playFromHere: 'Play from here',
+	edit: 'Edit',
+	save: 'Save',
+	segmentText: 'Segment text',
+	history: 'History',
+	historyEmpty: 'Finished transcripts are kept here, in this browser only.',
+	historyUnavailable: (detail: string) => `History is unavailable in this browser session (${detail}).`,
+	rename: 'Rename',
+	delete: 'Delete',
+	newName: 'New name',
+	partial: 'partial',
+	failures: {
+		empty: () => 'This file is empty. Choose an audio or video file that has sound in it.',
+		unreadable: () => 'Koe could not read this file as audio or video. It may be damaged, or in a format ffmpeg does not know.',
+		'no-audio': () => 'This file has no audio track that Koe could read.',
+		'model-unavailable': (detail: string) => `The model "${detail}" is not available on this server. Choose another model.`,
+		'model-offline': () =>
+			'This model is not downloaded yet, and there is no network connection. Connect once to download it, or choose a model marked “Downloaded already”.',
+		'model-load': (detail: string) => `The speech model could not be loaded (${detail}). Check the network connection and try again.`,
+		'out-of-memory': () =>
+			'This device ran out of memory for the model. Choose a smaller model and try again; your earlier transcripts are safe in the history.',
+		decode: (detail: string) => `Koe could not read this file: ${detail}`,
+		transcribe: (detail: string) => `Transcription failed: ${detail}`,
+		'mic-denied': () => 'Microphone access was refused. Allow it in the browser’s site settings to record, or drop a file instead.',
+		'mic-missing': () => 'No microphone was found. Connect one and try again, or drop a file instead.',
+		'mic-busy': () => 'The microphone is busy in another application. Close it there and try again.',
+		'mic-other': (detail: string) => `The microphone could not be started (${detail}).`
+	} satisfies Record<FailureCode, (detail: string) => string>
+};
+
+export type Messages = typeof en;
+
+const zhCN: Messages = {
+	tagline: '在你自己的设备上把音频和视频转成文字和字幕。不上传任何内容。',
+	checkingDevice: '正在检测此浏览器的运行能力…',
+	runsOn: '运行于',
+	deviceReason: {
+		'webgpu-f16': '支持 16 位浮点着色器的 WebGPU 适配器',
+		webgpu: '不支持 16 位浮点着色器的 WebGPU 适配器',
+		'no-webgpu': '此浏览器没有 WebGPU',
+		'no-adapter': '有 WebGPU，但没有可用的 GPU 适配器'
+	},
+	singleThread: '页面未启用跨源隔离，WASM 只能单线程运行',
+	dropLead: '把音频或视频文件拖到这里',
+	dropHint: '或点击选择文件 — mp3、wav、flac、ogg、m4a、mp4、webm、mov、mkv…',
+	dropLabel: '把音频或视频文件拖到这里，或按下以选择文件',
+	recordStart: '● 用麦克风录音',
+	recordStop: '■ 停止并转写',
+	micLevel: '麦克风音量',
+	model: '模型',
+	auto: '自动',
+	autoOnDevice: (id: string) => `自动（此设备上用 ${id}）`,
+	englishOnly: '仅英语',
+	checkingSize: '正在查询下载大小…',
+	cached: '已下载：可离线使用',
+	needsNetwork: '尚未下载：需要网络连接',
+	toDownload: (size: string) => `需下载一次，共 ${size}`,
+	sizeUnknown: '下载大小未知',
+	task: '任务',
+	transcribe: '转写',
+	translate: '翻译成英语',
+	translateBlocked: '仅英语模型不能翻译，请选择多语言模型。',
+	language: '语言',
+	detectLanguage: '自动检测',
+	languageHint: '指语音的语言，而非输出的语言',
+	englishOnlyModel: '仅英语模型',
+	prompt: '初始提示',
+	promptHint: '（可选：人名、术语、写法）',
+	promptPlaceholder: '例如：Koe、Whisper、WebGPU',
+	wordTimestamps: '逐词时间戳',
+	wordTimestampsHint: '（播放时高亮每个词）',
+	simplifiedChinese: '简体中文输出',
+	simplifiedChineseHint: '（中文语音一律输出简体字）',
+	uiLanguage: '界面语言',
+	reading: '正在读取音频…',
+	loadingModel: (id: string) => `正在加载 ${id} 模型…`,
+	downloading: (file: string) => `正在下载 ${file}…`,
+	modelReady: '模型已就绪',
+	transcribing: '正在转写…',
+	timeLeft: (duration: string) => `约剩 ${duration}`,
+	seconds: (n: number) => `${n} 秒`,
+	minutes: (n: number) => `${n} 分钟`,
+	hoursMinutes: (h: number, m: number) => `${h} 小时 ${m} 分钟`,
+	cancel: '取消',
+	cancelled: '已取消。',
+	cancelledKept: '已转写的内容保留在下方和历史记录中。',
+	cancelledNothing: '还没有转写出任何内容。',
+	languageLine: (name: string) => `语言：${name}`,
+	detectedSure: (percent: number) => `（自动检测，置信度 ${percent}%）`,
+	summary: (file: string, seconds: string) => `${file}：${seconds} 秒音频`,
+	summaryTimed: (file: string, seconds: string, took: string) => `${file}：${seconds} 秒音频，用时 ${took} 秒转写完成`,
+	noSpeech: '此文件中没有检测到语音。',
+	playFromHere: '从这里播放',
+	edit: '编辑',
+	save: '保存',
+	segmentText: '片段文字',
+	history: '历史记录',
+	historyEmpty: '完成的转写会保存在这里，只存于此浏览器中。',
+	historyUnavailable: (detail: string) => `本次浏览器会话无法使用历史记录（${detail}）。`,
+	rename: '重命名',
+	delete: '删除',
+	newName: '新名称',
+	partial: '部分',
+	failures: {
+		empty: () => '此文件是空的。请选择有声音的音频或视频文件。',
+		unreadable: () => 'Koe 无法把此文件读作音频或视频。文件可能已损坏，或格式不受 ffmpeg 支持。',
+		'no-audio': () => '此文件没有 Koe 能读取的音轨。',
+		'model-unavailable': (detail: string) => `此服务器上没有模型“${detail}”。请选择其他模型。`,
+		'model-offline': () => '此模型尚未下载，且当前没有网络连接。请联网下载一次，或选择标有“已下载”的模型。',
+		'model-load': (detail: string) => `无法加载语音模型（${detail}）。请检查网络连接后重试。`,
+		'out-of-memory': () => '此设备内存不足以运行该模型。请选择较小的模型重试；之前的转写仍安全保存在历史记录中。',
+		decode: (detail: string) => `Koe 无法读取此文件：${detail}`,
+		transcribe: (detail: string) => `转写失败：${detail}`,
+		'mic-denied': () => '麦克风访问被拒绝。请在浏览器的网站设置中允许，或改为拖入文件。',
+		'mic-missing': () => '没有找到麦克风。请连接后重试，或改为拖入文件。',
+		'mic-busy': () => '麦克风正被其他应用占用。请在那里关闭后重试。',
+		'mic-other': (detail: string) => `无法启动麦克风（${detail}）。`
+	}
+};
+
+export const LOCALES = { en, 'zh-CN': zhCN } as const;
+export type Locale = keyof typeof LOCALES;
+
+/** The UI language for the browser's preferred languages: Chinese in any region → zh-CN. */
+export function localeFor(preferred: readonly string[]): Locale {
+	for (const tag of preferred) {
+		const lower = tag.toLowerCase();
+		if (lower.startsWith('zh')) return 'zh-CN';
+		if (lower.startsWith('en')) return 'en';
+	}
+	return 'en';
+}
+
+/** A failure as the UI shows it: its code and any detail (a file name, an error's message). */
+export interface Failure {
+	code: FailureCode;
+	detail?: string;
+}
+
+export function failureText(messages: Messages, failure: Failure): string {
+	return messages.failures[failure.code](failure.detail ?? '');
+}
+
+/** A language's name in the UI language ("German", "德语"), from the browser's own tables. */
+export function languageName(code: string, locale: Locale, fallback = code): string {
+	let name: string | undefined;
+	try {
+		name = new Intl.DisplayNames([locale], { type: 'language' }).of(code);
+	} catch {
+		name = undefined;
+	}
+	const chosen = name && name !== code ? name : fallback;
+	return chosen.charAt(0).toUpperCase() + chosen.slice(1);
+}
+
+/** "about 3 min": a rough duration for the time-left estimate. */
+export function roughDuration(messages: Messages, seconds: number): string {
+	if (seconds < 60) return messages.seconds(Math.max(1, Math.round(seconds)));
+	const minutes = Math.round(seconds / 60);
+	return minutes < 60 ? messages.minutes(minutes) : messages.hoursMinutes(Math.floor(minutes / 60), minutes % 60);
+}
