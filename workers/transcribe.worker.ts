@@ -31,7 +31,7 @@ export interface EngineApi {
 		source: ModelSource,
 		onProgress: (info: ProgressInfo) => void
 	): Promise<void>;
-	/** Transcribes `length` samples read through `read`; rejects with an AbortError on cancel(). */
+	/** Transcribes `length` samples read through `read`; rejects with an AbortError after cancel(). */
 	transcribe(
 		length: number,
 		read: ReadSamples,
@@ -47,18 +47,12 @@ let loadedKey = '';
 let running: AbortController | undefined;
 let previous: Promise<void> = Promise.resolve();
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-	return new Promise((_, reject) => {
-		const abort = () => reject(new DOMException('Transcription cancelled', 'AbortError'));
-		if (signal.aborted) abort();
-		else signal.addEventListener('abort', abort, { once: true });
-	});
-}
 
 const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
 		const key = JSON.stringify([modelId, device, source]);
 		if (loaded && key === loadedKey) return;
+		await previous; // a cancelled run may still be using the model we are about to dispose
 		useModelSource(source);
 		await loaded?.pipe.dispose();
 		loaded = undefined;
@@ -79,9 +73,7 @@ const api: EngineApi = {
 			() => undefined
 		);
 		try {
-			// Answer a cancel at once, even while the engine waits on a long step (an encoder
-			// pass, or the page decoding the next minutes of media).
-			return await Promise.race([work, rejectOnAbort(controller.signal)]);
+			return await work;
 		} finally {
 			if (running === controller) running = undefined;
 		}
