@@ -11,7 +11,7 @@ import { SAMPLE_RATE } from '$lib/core/audio';
 import { MediaError } from './errors';
 
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
-export const CHUNK_SECONDS = 300;
+const CHUNK_SECONDS = 300;
 const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
 
 let ffmpegReady: Promise<FFmpeg> | undefined;

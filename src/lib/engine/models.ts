@@ -48,8 +48,6 @@ export const MODELS = Object.freeze({
 
 export type ModelId = keyof typeof MODELS;
 
-export const DEFAULT_MODEL: ModelId = 'tiny.en';
-
 export function getModel(id: string): ModelEntry {
 	if (!Object.hasOwn(MODELS, id)) {
 		throw new RangeError(`Unknown model "${id}". Use one of: ${Object.keys(MODELS).join(', ')}.`);
