@@ -13,6 +13,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { cacheDirFrom } from '../src/lib/server/config';
 import { evalAudioPath } from '../tests/support/eval-audio';
+import { concatAudio } from '../tests/support/media';
 
 const PORT = 9190;
 const workDir = path.join(cacheDirFrom(process.env), 'bench');
@@ -24,9 +25,7 @@ async function makeLongFile(minutes: number): Promise<string> {
 	const sources = ['en_librivox_sonnet001.mp3', 'en_jfk.wav', 'en_librispeech_2412-153948-0000.flac', 'en_ldc93s1_timit.wav'];
 	const list = path.join(workDir, 'sources.txt');
 	const oneRound = path.join(workDir, 'round.wav');
-	const inputs = (await Promise.all(sources.map(evalAudioPath))).flatMap((file) => ['-i', file]);
-	const filter = `${sources.map((_, i) => `[${i}:a]aresample=16000,aformat=channel_layouts=mono[a${i}];`).join('')}${sources.map((_, i) => `[a${i}]`).join('')}concat=n=${sources.length}:v=0:a=1[out]`;
-	execFileSync('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', '-y', oneRound]);
+	concatAudio(await Promise.all(sources.map(evalAudioPath)), oneRound);
 	execFileSync('sh', ['-c', `printf "file '%s'\\n" $(yes ${oneRound} | head -n 200) > ${list}`]);
 	execFileSync('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(minutes * 60), '-b:a', '64k', '-y', target]);
 	return target;

@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { findLanguage } from '../../src/lib/core/languages';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
+import { concatAudio } from '../support/media';
 import { normalizeWords } from '../support/wer';
 
 const MODEL_TIMEOUT_MS = 5 * 60_000;
@@ -64,10 +65,7 @@ test('a file of several minutes: windows meet without lost or doubled sentences,
 	// 5.5 minutes: the sonnet reading six times, then JFK, crossing the 5-minute decoding chunk.
 	const sonnet = await evalAudioPath('en_librivox_sonnet001.mp3');
 	const jfk = await evalAudioPath('en_jfk.wav');
-	const long = testInfo.outputPath('long.mp3');
-	const inputs = [...Array(6).fill(sonnet), jfk].flatMap((file) => ['-i', file]);
-	const filter = `${[...Array(7).keys()].map((i) => `[${i}:a]aresample=16000,aformat=channel_layouts=mono[a${i}];`).join('')}${[...Array(7).keys()].map((i) => `[a${i}]`).join('')}concat=n=7:v=0:a=1[out]`;
-	execFileSync('ffmpeg', ['-v', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', '-b:a', '64k', '-y', long]);
+	const long = concatAudio([...Array<string>(6).fill(sonnet), jfk], testInfo.outputPath('long.mp3'), { outputArgs: ['-b:a', '64k'] });
 
 	await page.goto('/');
 	await page.getByTestId('model-select').selectOption('tiny.en');

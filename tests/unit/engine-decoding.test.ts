@@ -2,7 +2,6 @@
  * @file Koe's own Whisper decoding on the real local models (npm run models:prepare), in Node on
  * the CPU: tiny.en where English suffices, base for languages and translation.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { useModelSource, type ModelSource } from '$lib/engine/source';
 import { detectLanguage, EnglishOnlyModelError, loadModel, samplesSource, transcribe, type LoadedModel, type TranscribeProgress } from '$lib/engine/transcribe';
 import { cacheDirFrom } from '$lib/server/config';
 import { decodeFile } from '$lib/server/decode';
+import { concatAudio } from '../support/media';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { normalizeWords, wordErrorRate } from '../support/wer';
 
@@ -46,12 +46,7 @@ function expectWellFormed(transcript: Transcript): void {
 
 /** ≥ 2 minutes of English: the eval recordings one after another with short gaps. */
 function concatenate(parts: string[], gapSeconds: number): string {
-	const out = path.join(mkdtempSync(path.join(tmpdir(), 'koe-long-')), 'long.wav');
-	const inputs = parts.flatMap((p) => ['-i', p]);
-	const chains = parts.map((_, i) => `[${i}]aresample=${SAMPLE_RATE},aformat=channel_layouts=mono,apad=pad_dur=${gapSeconds}[a${i}]`);
-	const filter = `${chains.join(';')};${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1`;
-	execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...inputs, '-filter_complex', filter, '-ar', String(SAMPLE_RATE), '-ac', '1', out]);
-	return out;
+	return concatAudio(parts, path.join(mkdtempSync(path.join(tmpdir(), 'koe-long-')), 'long.wav'), { gapSeconds });
 }
 
 const count = (text: string, phrase: string) => normalizeWords(text).join(' ').split(normalizeWords(phrase).join(' ')).length - 1;
