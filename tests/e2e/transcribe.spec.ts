@@ -118,6 +118,36 @@ test('keeps finished transcripts across a reload: reopen, rename, delete', async
 	await expect(page.getByTestId('history-entry').filter({ hasText: 'Dark suit sample' })).toHaveCount(0);
 });
 
+test('a model download cut off mid-way gets a clear message, keeps the history, and the next try works', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'downloads do not depend on the device; the WASM project covers it');
+	const timit = recording('en_ldc93s1_timit.wav');
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+
+	// The connection drops half-way through base's decoder: the browser gets half the file
+	// (without validators, so that the HTTP cache does not keep it as the real thing).
+	const decoder = '**/whisper-base/onnx/decoder_model_merged*.onnx';
+	await page.route(decoder, async (route) => {
+		const response = await route.fetch();
+		const body = await response.body();
+		const { etag: _etag, 'last-modified': _modified, ...headers } = response.headers();
+		await route.fulfill({ status: 200, headers: { ...headers, 'cache-control': 'no-store' }, body: body.subarray(0, body.length >> 1) });
+	});
+	await page.getByTestId('model-select').selectOption('base');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
+	await expect(page.getByTestId('error')).toContainText('could not be loaded', { timeout: TRANSCRIBE_TIMEOUT_MS });
+	await expect(page.getByTestId('history-entry').filter({ hasText: timit.file })).toHaveCount(1);
+
+	// The cut-off file must not have been cached: with the network back, the same model works.
+	await page.unroute(decoder);
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
+	await expect(page.getByTestId('error')).toHaveCount(0);
+	expect((await page.getByTestId('segment-text').allTextContents()).join(' ')).toMatch(/ask not what your country/i);
+});
+
 test('reviews against the media: click to seek, highlight while playing, edit before export', async ({ page }, testInfo) => {
 	test.skip(testInfo.project.name === 'webgpu', 'review does not depend on the device; the WASM project covers it');
 	await page.goto('/');

@@ -14,18 +14,18 @@ import { MediaError } from './errors';
 const CHUNK_SECONDS = 300;
 const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
 
-let ffmpegReady: Promise<FFmpeg> | undefined;
+/** ffmpeg's core, fetched once; each instance compiles it from the HTTP cache. */
+async function startFfmpeg(): Promise<FFmpeg> {
+	const ffmpeg = new FFmpeg();
+	await ffmpeg.load({ coreURL, wasmURL });
+	return ffmpeg;
+}
 
-function loadFfmpeg(): Promise<FFmpeg> {
-	ffmpegReady ??= (async () => {
-		const ffmpeg = new FFmpeg();
-		await ffmpeg.load({ coreURL, wasmURL });
-		return ffmpeg;
-	})().catch((error: unknown) => {
-		ffmpegReady = undefined; // let the next file try again
-		throw error;
-	});
-	return ffmpegReady;
+/** An ffmpeg instance with the file mounted read-only. */
+interface Mounted {
+	ffmpeg: FFmpeg;
+	/** The file's path inside ffmpeg. */
+	input: string;
 }
 
 /** An opened media file: its length, and samples on demand. */
@@ -37,27 +37,48 @@ export interface MediaReader {
 	close(): Promise<void>;
 }
 
-let mounts = 0;
-
 /** Opens a media file; throws MediaError when it is empty, unreadable or has no sound. */
 export async function openMedia(file: File): Promise<MediaReader> {
 	if (file.size === 0) {
 		throw new MediaError('empty', 'This file is empty. Choose an audio or video file that has sound in it.');
 	}
-	const ffmpeg = await loadFfmpeg();
-	const mountPoint = `/media-${++mounts}`;
 	// A fixed name keeps odd characters (":" reads as a protocol to ffmpeg) out of its parser;
 	// a File made from a File shares its bytes, nothing is copied.
-	const input = `${mountPoint}/input${extensionOf(file.name)}`;
-	await ffmpeg.createDir(mountPoint);
-	// The enum exists only in ffmpeg's ESM build; the server render loads another, so use its value.
-	await ffmpeg.mount('WORKERFS' as FFFSType, { files: [new File([file], `input${extensionOf(file.name)}`)] }, mountPoint);
+	const name = `input${extensionOf(file.name)}`;
+	const mount = async (): Promise<Mounted> => {
+		const ffmpeg = await startFfmpeg();
+		await ffmpeg.createDir('/media');
+		// The enum exists only in ffmpeg's ESM build; the server render loads another, so use its value.
+		await ffmpeg.mount('WORKERFS' as FFFSType, { files: [new File([file], name)] }, '/media');
+		return { ffmpeg, input: `/media/${name}` };
+	};
+
+	// ffmpeg.wasm's heap only grows and each run leaves part of it behind (about 15 MB a
+	// 5-minute chunk), so every chunk gets a fresh instance: an hour decodes in as little
+	// memory as five minutes, for about 0.3 s of start-up per chunk.
+	let current: Promise<Mounted> | undefined;
+	const stop = async () => {
+		const done = current;
+		current = undefined;
+		if (done) (await done.catch(() => undefined))?.ffmpeg.terminate();
+	};
+	const fresh = async (): Promise<Mounted> => {
+		await stop();
+		current = mount();
+		return current;
+	};
 
 	const cache = new Map<number, Promise<Float32Array>>();
+	let queue: Promise<unknown> = Promise.resolve();
 	const chunk = (index: number): Promise<Float32Array> => {
 		let decoded = cache.get(index);
 		if (!decoded) {
-			decoded = decodeRange(ffmpeg, input, index * CHUNK_SECONDS, CHUNK_SECONDS);
+			// One decode at a time: each one replaces the instance the last one used.
+			decoded = queue.then(async () => {
+				const { ffmpeg, input } = index === 0 && current ? await current : await fresh();
+				return decodeRange(ffmpeg, input, index * CHUNK_SECONDS, CHUNK_SECONDS);
+			});
+			queue = decoded.catch(() => undefined);
 			cache.set(index, decoded);
 			// The seek loop only moves forward: keep this chunk and the one before it.
 			for (const key of cache.keys()) if (key < index - 1) cache.delete(key);
@@ -66,13 +87,14 @@ export async function openMedia(file: File): Promise<MediaReader> {
 	};
 	const close = async () => {
 		cache.clear();
-		await ffmpeg.unmount(mountPoint).catch(() => {});
-		await ffmpeg.deleteDir(mountPoint).catch(() => {});
+		await queue;
+		await stop();
 	};
 
+	current = mount();
 	try {
 		const first = await chunk(0);
-		const seconds = first.length < CHUNK_SAMPLES ? first.length / SAMPLE_RATE : await probeDuration(ffmpeg, input);
+		const seconds = first.length < CHUNK_SAMPLES ? first.length / SAMPLE_RATE : await probeDuration(await (current ?? fresh()));
 		const length = Math.max(first.length, Math.round(seconds * SAMPLE_RATE));
 		return {
 			length,
@@ -123,7 +145,7 @@ async function decodeRange(ffmpeg: FFmpeg, input: string, startSeconds: number, 
 }
 
 /** The container's duration in seconds (ffprobe), for files longer than one chunk. */
-async function probeDuration(ffmpeg: FFmpeg, input: string): Promise<number> {
+async function probeDuration({ ffmpeg, input }: Mounted): Promise<number> {
 	const output = '/duration.txt';
 	try {
 		await ffmpeg.ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', input, '-o', output]);

@@ -17,7 +17,7 @@ import { openMedia, type MediaReader } from './decode';
 import { MediaError } from './errors';
 import type { Failure, Messages } from './i18n/messages';
 import { history } from './history.svelte';
-import { forgetEstimates } from './model-size';
+import { evictModel, forgetEstimates } from './model-size';
 import { settings } from './settings.svelte';
 
 export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'cancelled' | 'error';
@@ -65,6 +65,7 @@ class TranscriptionJob {
 	});
 
 	#engine: Comlink.Remote<EngineApi> | undefined;
+	#worker: Worker | undefined;
 	/** Rejects the running transcription's wait with an AbortError. */
 	#cancel: (() => void) | undefined;
 
@@ -100,7 +101,19 @@ class TranscriptionJob {
 			this.phase = 'loading';
 			this.progress = { label: (m) => m.loadingModel(model.id), fraction: null };
 			const engine = this.#connect();
-			await engine.load(model.id, capabilities.device, $state.snapshot(this.modelSource), Comlink.proxy((info) => this.#onLoadProgress(info)));
+			const source = $state.snapshot(this.modelSource);
+			await engine
+				.load(model.id, capabilities.device, source, Comlink.proxy((info) => this.#onLoadProgress(info)))
+				.catch(async (error: unknown) => {
+					// onnxruntime-web does not recover from a session that failed to build (the same
+					// model fails again even once the files are whole): the next try gets a new worker.
+					this.#disconnect();
+					// A download cut short can be cached whole by transformers.js and would fail every
+					// later try: drop this model's files so the next try downloads them again (not when
+					// offline or out of memory, where the cached files are fine).
+					if (describeError(error, 'loading').code === 'model-load') await evictModel(model, source);
+					throw error;
+				});
 			forgetEstimates();
 
 			this.phase = 'transcribing';
@@ -207,10 +220,18 @@ class TranscriptionJob {
 
 	#connect(): Comlink.Remote<EngineApi> {
 		if (!this.#engine) {
-			const worker = new Worker(new URL('../../../workers/transcribe.worker.ts', import.meta.url), { type: 'module' });
-			this.#engine = Comlink.wrap<EngineApi>(worker);
+			this.#worker = new Worker(new URL('../../../workers/transcribe.worker.ts', import.meta.url), { type: 'module' });
+			this.#engine = Comlink.wrap<EngineApi>(this.#worker);
 		}
 		return this.#engine;
+	}
+
+	/** Ends the worker; the next job starts a fresh one. */
+	#disconnect(): void {
+		this.#engine?.[Comlink.releaseProxy]();
+		this.#worker?.terminate();
+		this.#engine = undefined;
+		this.#worker = undefined;
 	}
 
 	#onLoadProgress(info: ProgressInfo): void {

@@ -2,7 +2,7 @@
  * @file Finished transcripts, kept in the browser's IndexedDB (idb-keyval, a store of its own)
  * until the user deletes them: list, reopen, rename, delete. Nothing leaves the machine.
  */
-import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
+import { createStore, entries, get, promisifyRequest, setMany, type UseStore } from 'idb-keyval';
 import type { Transcript } from '$lib/core/transcript';
 
 export interface HistoryEntry {
@@ -28,6 +28,16 @@ function summarize({ transcript, ...rest }: HistoryEntry): HistorySummary {
 	return { ...rest, durationSeconds: transcript.duration };
 }
 
+/**
+ * The list lives under its own key, written in the same transaction as the entry it describes,
+ * so showing the history reads a few kilobytes instead of every stored transcript.
+ */
+const SUMMARIES_KEY = 'summaries';
+
+function newestFirst(list: HistorySummary[]): HistorySummary[] {
+	return [...list].sort((a, b) => b.createdAt - a.createdAt);
+}
+
 class HistoryStore {
 	entries = $state.raw<HistorySummary[]>([]);
 	/** Why IndexedDB refused us, so the page can say history is off (empty when it works). */
@@ -42,30 +52,45 @@ class HistoryStore {
 
 	async refresh(): Promise<void> {
 		try {
-			const all = await values<HistoryEntry>(this.#db());
-			this.entries = all.map(summarize).sort((a, b) => b.createdAt - a.createdAt);
+			this.entries = await this.#summaries();
 			this.unavailable = '';
 		} catch (error) {
 			this.unavailable = error instanceof Error ? error.message : String(error);
 		}
 	}
 
+	/** The stored list; built once from the entries where an older version kept none. */
+	async #summaries(): Promise<HistorySummary[]> {
+		const list = await get<HistorySummary[]>(SUMMARIES_KEY, this.#db());
+		if (list) return list;
+		const stored = (await entries<string, HistoryEntry>(this.#db())).filter(([key]) => key !== SUMMARIES_KEY);
+		const rebuilt = newestFirst(stored.map(([, entry]) => summarize(entry)));
+		await setMany([[SUMMARIES_KEY, rebuilt]], this.#db());
+		return rebuilt;
+	}
+
+	/** Writes an entry and the list in one transaction: the two never disagree. */
+	async #save(entry: HistoryEntry): Promise<void> {
+		const others = (await this.#summaries()).filter((summary) => summary.id !== entry.id);
+		await setMany([[entry.id, entry], [SUMMARIES_KEY, newestFirst([summarize(entry), ...others])]], this.#db());
+	}
+
 	async add(entry: Omit<HistoryEntry, 'id' | 'createdAt' | 'title'>): Promise<HistoryEntry> {
 		const saved: HistoryEntry = { ...entry, id: crypto.randomUUID(), createdAt: Date.now(), title: entry.fileName };
-		await set(saved.id, saved, this.#db());
+		await this.#save(saved);
 		await this.refresh();
 		return saved;
 	}
 
 	async open(id: string): Promise<HistoryEntry | undefined> {
-		return get<HistoryEntry>(id, this.#db());
+		return id === SUMMARIES_KEY ? undefined : get<HistoryEntry>(id, this.#db());
 	}
 
 	async rename(id: string, title: string): Promise<void> {
 		const entry = await this.open(id);
 		const trimmed = title.trim();
 		if (!entry || !trimmed) return;
-		await set(id, { ...entry, title: trimmed }, this.#db());
+		await this.#save({ ...entry, title: trimmed });
 		await this.refresh();
 	}
 
@@ -73,11 +98,16 @@ class HistoryStore {
 	async updateTranscript(id: string, transcript: Transcript): Promise<void> {
 		const entry = await this.open(id);
 		if (!entry) return;
-		await set(id, { ...entry, transcript }, this.#db());
+		await this.#save({ ...entry, transcript });
 	}
 
 	async remove(id: string): Promise<void> {
-		await del(id, this.#db());
+		const others = (await this.#summaries()).filter((summary) => summary.id !== id);
+		await this.#db()('readwrite', (store) => {
+			store.put(others, SUMMARIES_KEY);
+			store.delete(id);
+			return promisifyRequest(store.transaction);
+		});
 		await this.refresh();
 	}
 }

@@ -69,6 +69,19 @@ export function formatBytes(bytes: number): string {
 	return mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${Math.max(1, Math.round(mb))} MB`;
 }
 
+/** Deletes a model's cached files (after a failed load: they may be cut short). */
+export async function evictModel(model: ModelEntry, source: ModelSource): Promise<void> {
+	try {
+		const cache = await caches.open(TRANSFORMERS_CACHE);
+		const prefix = fileUrl(model, source, '');
+		const stale = (await cache.keys()).filter((request) => request.url.startsWith(prefix));
+		await Promise.all(stale.map((request) => cache.delete(request)));
+	} catch {
+		// No Cache Storage here: nothing was cached either.
+	}
+	forgetEstimates();
+}
+
 /** Forget measurements once a model has been downloaded, so the UI says "cached". */
 export function forgetEstimates(): void {
 	memo.clear();

@@ -54,10 +54,13 @@ export function sanitizeSettings(stored: unknown): Settings {
 class SettingsStore {
 	current = $state<Settings>({ ...DEFAULT_SETTINGS });
 	loaded = $state(false);
+	/** Choices made while the stored settings were still being read: they win over those. */
+	#changedBeforeLoad: Partial<Settings> = {};
 
 	async load(): Promise<void> {
 		try {
-			this.current = sanitizeSettings(await get(STORAGE_KEY));
+			const stored = await get(STORAGE_KEY);
+			this.current = sanitizeSettings({ ...(stored ?? {}), ...this.#changedBeforeLoad });
 		} catch {
 			// Private browsing modes may refuse IndexedDB: keep the defaults for this visit.
 		}
@@ -65,6 +68,7 @@ class SettingsStore {
 	}
 
 	async update(patch: Partial<Settings>): Promise<void> {
+		if (!this.loaded) Object.assign(this.#changedBeforeLoad, patch);
 		this.current = sanitizeSettings({ ...this.current, ...patch });
 		try {
 			await set(STORAGE_KEY, $state.snapshot(this.current));
