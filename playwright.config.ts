@@ -1,7 +1,7 @@
 /**
  * @file End-to-end tests in Debian's Chromium (never a downloaded browser) against the built app
  * served by `npm start`. Two projects: WebGPU through SwiftShader (a CPU emulation of a GPU),
- * and WebGPU absent, so the app takes its WASM path.
+ * and WebGPU absent, so the app takes its WASM path; a third drives Safari's engine (WebKitGTK).
  */
 import { defineConfig } from '@playwright/test';
 
@@ -16,7 +16,7 @@ const swiftShaderWebGpu = [
 ];
 
 export default defineConfig({
-	testDir: 'tests/e2e',
+	testDir: 'tests',
 	// One model run at a time: the machine has two cores and each run wants them both.
 	workers: 1,
 	fullyParallel: false,
@@ -33,12 +33,16 @@ export default defineConfig({
 	projects: [
 		{
 			name: 'webgpu',
+			testDir: 'tests/e2e',
 			use: { launchOptions: { executablePath: chromiumPath, args: [...quietChromium, ...swiftShaderWebGpu] } }
 		},
 		{
 			name: 'wasm',
+			testDir: 'tests/e2e',
 			use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } }
-		}
+		},
+		// Safari's engine: WebKitGTK driven over WebDriver (tests/webkit/webkit.ts), no WebGPU.
+		{ name: 'webkit', testDir: 'tests/webkit' }
 	],
 	webServer: {
 		command: 'npm run build && npm start',

@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 # the package, so `skip` is right everywhere but a GPU box, where the operator sets `cuda12`.
 export ONNXRUNTIME_NODE_INSTALL="${ONNXRUNTIME_NODE_INSTALL:-skip}"
 
-# chromium: the end-to-end tests' browser; ffmpeg: server-side decoding and subtitle checks.
-packages=(chromium ffmpeg)
+# chromium: the end-to-end tests' browser; webkit2gtk-driver and xvfb: Safari's engine for the
+# WebKit tests (MiniBrowser over WebDriver, on a virtual screen); ffmpeg: server-side decoding
+# and subtitle checks; g++ and make: better-sqlite3 builds from source where no prebuilt binary
+# can be downloaded.
+packages=(chromium webkit2gtk-driver xvfb ffmpeg g++ make)
 python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
 missing=()
 for package in "${packages[@]}"; do

@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { findLanguage } from '../../src/lib/core/languages';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
-import { concatAudio } from '../support/media';
+import { concatAudio, makeVideo } from '../support/media';
 import { normalizeWords } from '../support/wer';
 
 const MODEL_TIMEOUT_MS = 5 * 60_000;
@@ -91,11 +91,7 @@ test('a file of several minutes: windows meet without lost or doubled sentences,
 });
 
 test('transcribes the sound of a video file', async ({ page }, testInfo) => {
-	const video = testInfo.outputPath('talk.mp4');
-	execFileSync('ffmpeg', [
-		'-v', 'error', '-f', 'lavfi', '-i', 'color=c=darkslateblue:s=320x240:r=5', '-i', await evalAudioPath('en_jfk.wav'),
-		'-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-y', video
-	]);
+	const video = makeVideo(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('talk.mp4'));
 	await page.goto('/');
 	await transcribeFile(page, 'tiny.en', video);
 	const text = normalizeWords((await page.getByTestId('segment-text').allTextContents()).join(' ')).join(' ');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extensionForMimeType, pickRecordingType } from '$lib/browser/recorder.svelte';
+import { extensionForMimeType, pickRecordingType } from '$lib/browser/recording-format';
 
 describe('microphone recording formats', () => {
 	it('names files after the container each browser records', () => {

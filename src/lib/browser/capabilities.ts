@@ -10,8 +10,19 @@ export interface Capabilities {
 	label: string;
 	/** Why that device was chosen (the page words it in the UI language). */
 	reason: 'webgpu-f16' | 'webgpu' | 'no-webgpu' | 'no-adapter';
-	/** SharedArrayBuffer is usable, so WASM can run several threads. */
-	crossOriginIsolated: boolean;
+	/** How many threads WASM gets, and why only one where that is so. */
+	threads: Threads;
+}
+
+/**
+ * WASM threads need SharedArrayBuffer, which browsers offer only to cross-origin isolated pages;
+ * WebKitGTK offers none even then, and onnxruntime-web and ffmpeg.wasm fall back to one thread.
+ */
+export type Threads = 'multi' | 'not-isolated' | 'no-shared-memory';
+
+function wasmThreads(): Threads {
+	if (globalThis.crossOriginIsolated !== true) return 'not-isolated';
+	return typeof SharedArrayBuffer === 'function' ? 'multi' : 'no-shared-memory';
 }
 
 /** The slice of the WebGPU API we read; typed here to keep @webgpu/types out of the build. */
@@ -31,10 +42,10 @@ export function probeCapabilities(): Promise<Capabilities> {
 }
 
 async function detect(): Promise<Capabilities> {
-	const isolated = globalThis.crossOriginIsolated === true;
+	const threads = wasmThreads();
 	const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 	if (!gpu) {
-		return wasm(isolated, 'no-webgpu');
+		return wasm(threads, 'no-webgpu');
 	}
 	let adapter: GpuAdapterLike | null = null;
 	try {
@@ -43,7 +54,7 @@ async function detect(): Promise<Capabilities> {
 		adapter = null;
 	}
 	if (!adapter) {
-		return wasm(isolated, 'no-adapter');
+		return wasm(threads, 'no-adapter');
 	}
 	const f16 = adapter.features.has('shader-f16');
 	const name = adapterName(adapter);
@@ -51,12 +62,12 @@ async function detect(): Promise<Capabilities> {
 		device: f16 ? 'webgpu-f16' : 'webgpu',
 		label: name ? `WebGPU (${name})` : 'WebGPU',
 		reason: f16 ? 'webgpu-f16' : 'webgpu',
-		crossOriginIsolated: isolated
+		threads
 	};
 }
 
-function wasm(isolated: boolean, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
-	return { device: 'wasm', label: 'WASM', reason, crossOriginIsolated: isolated };
+function wasm(threads: Threads, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
+	return { device: 'wasm', label: 'WASM', reason, threads };
 }
 
 function adapterName(adapter: GpuAdapterLike): string {

@@ -79,6 +79,9 @@ class HistoryStore {
 		const saved: HistoryEntry = { ...entry, id: crypto.randomUUID(), createdAt: Date.now(), title: entry.fileName };
 		await this.#save(saved);
 		await this.refresh();
+		// Safari deletes a site's storage after weeks without a visit, and every browser may under
+		// storage pressure, unless the site's storage is persistent: ask once there is something to keep.
+		void navigator.storage?.persist?.().catch(() => false);
 		return saved;
 	}
 

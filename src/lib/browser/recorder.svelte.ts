@@ -4,22 +4,8 @@
  * File at the end that goes through the same decoding as a dropped file.
  */
 import type { Failure } from './i18n/messages';
+import { extensionForMimeType, pickRecordingType } from './recording-format';
 
-/** Containers in order of preference; the first the browser supports is used. */
-const RECORDING_TYPES = ['audio/webm;codecs=opus', 'audio/webm', 'audio/mp4', 'audio/ogg;codecs=opus'] as const;
-
-/** File extension for a recorded MIME type (Safari reports "audio/mp4", Chromium "audio/webm;codecs=opus"). */
-export function extensionForMimeType(mimeType: string): string {
-	const base = mimeType.split(';')[0]!.trim().toLowerCase();
-	if (base === 'audio/mp4' || base === 'video/mp4') return 'm4a';
-	if (base === 'audio/ogg') return 'ogg';
-	if (base === 'audio/wav' || base === 'audio/x-wav') return 'wav';
-	return 'webm';
-}
-
-export function pickRecordingType(isSupported: (type: string) => boolean): string {
-	return RECORDING_TYPES.find((type) => isSupported(type)) ?? '';
-}
 
 class Recorder {
 	recording = $state(false);
@@ -38,14 +24,21 @@ class Recorder {
 	async start(onfile: (file: File) => void): Promise<void> {
 		if (this.recording) return;
 		this.error = null;
+		// Some engines lack a recorder, or (WebKitGTK without GStreamer's encoders) have one that
+		// can encode none of the containers we decode.
+		const mimeType =
+			typeof MediaRecorder === 'undefined' ? '' : pickRecordingType((type) => MediaRecorder.isTypeSupported(type));
+		if (!mimeType || !navigator.mediaDevices?.getUserMedia) {
+			this.error = { code: 'mic-unsupported' };
+			return;
+		}
 		try {
 			this.#stream = await navigator.mediaDevices.getUserMedia({ audio: true });
 		} catch (error) {
 			this.error = describeMicrophoneError(error);
 			return;
 		}
-		const mimeType = pickRecordingType((type) => MediaRecorder.isTypeSupported(type));
-		const recorder = new MediaRecorder(this.#stream, mimeType ? { mimeType } : undefined);
+		const recorder = new MediaRecorder(this.#stream, { mimeType });
 		const chunks: Blob[] = [];
 		recorder.ondataavailable = (event) => event.data.size > 0 && chunks.push(event.data);
 		recorder.onstop = () => {

@@ -17,6 +17,7 @@ export type FailureCode =
 	| 'mic-denied'
 	| 'mic-missing'
 	| 'mic-busy'
+	| 'mic-unsupported'
 	| 'mic-other';
 
 const en = {
@@ -29,7 +30,10 @@ const en = {
 		'no-webgpu': 'this browser has no WebGPU',
 		'no-adapter': 'WebGPU is present but offered no GPU adapter'
 	},
-	singleThread: 'the page is not cross-origin isolated, so WASM runs on one thread',
+	singleThread: {
+		'not-isolated': 'the page is not cross-origin isolated, so WASM runs on one thread',
+		'no-shared-memory': 'this browser gives WASM no shared memory, so it runs on one thread'
+	},
 	dropLead: 'Drop an audio or video file here',
 	dropHint: 'or click to choose one — mp3, wav, flac, ogg, m4a, mp4, webm, mov, mkv…',
 	dropLabel: 'Drop an audio or video file here, or press to choose one',
@@ -105,6 +109,7 @@ const en = {
 		'mic-denied': () => 'Microphone access was refused. Allow it in the browser’s site settings to record, or drop a file instead.',
 		'mic-missing': () => 'No microphone was found. Connect one and try again, or drop a file instead.',
 		'mic-busy': () => 'The microphone is busy in another application. Close it there and try again.',
+		'mic-unsupported': () => 'This browser cannot record audio. Drop a recording made elsewhere instead.',
 		'mic-other': (detail: string) => `The microphone could not be started (${detail}).`
 	} satisfies Record<FailureCode, (detail: string) => string>
 };
@@ -121,7 +126,10 @@ const zhCN: Messages = {
 		'no-webgpu': '此浏览器没有 WebGPU',
 		'no-adapter': '有 WebGPU，但没有可用的 GPU 适配器'
 	},
-	singleThread: '页面未启用跨源隔离，WASM 只能单线程运行',
+	singleThread: {
+		'not-isolated': '页面未启用跨源隔离，WASM 只能单线程运行',
+		'no-shared-memory': '此浏览器不向 WASM 提供共享内存，WASM 只能单线程运行'
+	},
 	dropLead: '把音频或视频文件拖到这里',
 	dropHint: '或点击选择文件 — mp3、wav、flac、ogg、m4a、mp4、webm、mov、mkv…',
 	dropLabel: '把音频或视频文件拖到这里，或按下以选择文件',
@@ -195,6 +203,7 @@ const zhCN: Messages = {
 		'mic-denied': () => '麦克风访问被拒绝。请在浏览器的网站设置中允许，或改为拖入文件。',
 		'mic-missing': () => '没有找到麦克风。请连接后重试，或改为拖入文件。',
 		'mic-busy': () => '麦克风正被其他应用占用。请在那里关闭后重试。',
+		'mic-unsupported': () => '此浏览器无法录音。请改为拖入在别处录好的文件。',
 		'mic-other': (detail: string) => `无法启动麦克风（${detail}）。`
 	}
 };

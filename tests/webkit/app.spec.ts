@@ -1,0 +1,113 @@
+/**
+ * @file The app in Safari's engine (WebKitGTK's MiniBrowser, driven over WebDriver): the WASM
+ * path and the "no WebGPU" branch of the probe, uploads of audio and video, a subtitle export,
+ * and history across a reload.
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { extensionForMimeType, pickRecordingType, RECORDING_TYPES } from '../../src/lib/browser/recording-format';
+import { evalAudioPath, recording } from '../support/eval-audio';
+import { makeVideo } from '../support/media';
+import { wordErrorRate } from '../support/wer';
+import { expect, test, type WebKitBrowser } from './webkit';
+
+const TRANSCRIBE_TIMEOUT_MS = 5 * 60_000;
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+
+/** Picks a model and hands the file to the page's file input, as a person choosing it would. */
+async function transcribe(webkit: WebKitBrowser, model: string, file: string): Promise<string> {
+	await webkit.$(byTestId('model-select')).selectByAttribute('value', model);
+	// addValue, not setValue: the input is visually hidden, and setValue would try to clear it.
+	await webkit.$(byTestId('file-input')).addValue(file);
+	await webkit.$(byTestId('segments')).waitForDisplayed({ timeout: TRANSCRIBE_TIMEOUT_MS });
+	return (await webkit.$$(byTestId('segment-text')).map((segment) => segment.getText())).join(' ');
+}
+
+/** The text the page hands to the browser's download (MiniBrowser has no download folder). */
+async function downloadedText(webkit: WebKitBrowser, format: string): Promise<{ name: string; text: string }> {
+	await webkit.execute(() => {
+		const original = URL.createObjectURL;
+		const captured = window as unknown as { koeDownload?: Promise<string> };
+		URL.createObjectURL = (blob: Blob | MediaSource) => {
+			captured.koeDownload = (blob as Blob).text();
+			return original(blob);
+		};
+		HTMLAnchorElement.prototype.click = new Proxy(HTMLAnchorElement.prototype.click, {
+			apply(target, link: HTMLAnchorElement, args) {
+				(window as unknown as { koeDownloadName?: string }).koeDownloadName = link.download;
+				return Reflect.apply(target, link, args);
+			}
+		});
+	});
+	await webkit.$(byTestId(`download-${format}`)).click();
+	return webkit.execute(async () => {
+		const page = window as unknown as { koeDownload?: Promise<string>; koeDownloadName?: string };
+		return { name: page.koeDownloadName ?? '', text: (await page.koeDownload) ?? '' };
+	});
+}
+
+test('transcribes JFK on the WASM path, says why there is no WebGPU, and exports srt that ffmpeg reads', async ({ webkit }, testInfo) => {
+	const jfk = recording('en_jfk.wav');
+	await webkit.url('/');
+	const info = await webkit.execute(() => ({ agent: navigator.userAgent, isolated: crossOriginIsolated, gpu: 'gpu' in navigator }));
+	expect(info.agent).toContain('AppleWebKit/605.1.15');
+	expect(info.gpu).toBe(false);
+	expect(info.isolated).toBe(true);
+	await expect.poll(() => webkit.$(byTestId('device-label')).getText()).toBe('WASM');
+	// WebKitGTK is isolated but offers no SharedArrayBuffer: the page must say WASM runs on one thread.
+	await expect.poll(() => webkit.$(byTestId('device-reason')).getText()).toContain('no WebGPU');
+	expect(await webkit.$(byTestId('device-reason')).getText()).toContain('runs on one thread');
+
+	const started = Date.now();
+	const text = await transcribe(webkit, 'tiny.en', await evalAudioPath(jfk.file));
+	const summary = await webkit.$(byTestId('summary')).getText();
+	console.log(`[webkit] ${summary} (${((Date.now() - started) / 1000).toFixed(1)} s from choosing the file)\n[webkit] ${text}`);
+	expect(wordErrorRate(jfk.reference, text), `transcript: ${text}`).toBeLessThanOrEqual(0.1);
+
+	const srt = await downloadedText(webkit, 'srt');
+	expect(srt.name).toBe('en_jfk.srt');
+	const srtPath = testInfo.outputPath('jfk.srt');
+	writeFileSync(srtPath, srt.text);
+	execFileSync('ffmpeg', ['-v', 'error', '-i', srtPath, '-f', 'srt', '-y', testInfo.outputPath('roundtrip.srt')]);
+	expect(srt.text).toMatch(/^1\n00:00:00,000 --> 00:00:\d\d,\d{3}\n.*ask not what your country/s);
+});
+
+test('transcribes the sound of a video file', async ({ webkit }, testInfo) => {
+	const video = makeVideo(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('talk.mp4'));
+	await webkit.url('/');
+	const text = await transcribe(webkit, 'tiny.en', video);
+	expect(text.toLowerCase()).toContain('ask not what your country can do for you');
+});
+
+test('keeps the history across a reload', async ({ webkit }) => {
+	const timit = recording('en_ldc93s1_timit.wav');
+	await webkit.url('/');
+	const heard = await transcribe(webkit, 'tiny.en', await evalAudioPath(timit.file));
+	await webkit.refresh();
+	const entry = webkit.$(`${byTestId('history-entry')}*=${timit.file}`);
+	await entry.waitForDisplayed();
+	await entry.$(byTestId('history-open')).click();
+	await webkit.$(byTestId('segment-text')).waitForDisplayed();
+	expect((await webkit.$$(byTestId('segment-text')).map((segment) => segment.getText())).join(' ')).toBe(heard);
+});
+
+test('records in a format this engine offers, and names the file for it', async ({ webkit }) => {
+	await webkit.url('/');
+	// WebKitGTK here has no microphone to capture, so ask the engine what MediaRecorder supports
+	// and check that the page's choice of type and file name holds up against its answers.
+	const supported = await webkit.execute(
+		(types: readonly string[]) => types.filter((type) => typeof MediaRecorder !== 'undefined' && MediaRecorder.isTypeSupported(type)),
+		RECORDING_TYPES
+	);
+	console.log(`[webkit] MediaRecorder types: ${supported.join(', ') || 'none'}`);
+	const chosen = pickRecordingType((type) => supported.includes(type));
+	if (supported.length === 0) {
+		// This build records nothing: the page must say so instead of failing silently.
+		expect(chosen).toBe('');
+		await webkit.$(byTestId('record-start')).click();
+		await expect.poll(() => webkit.$(byTestId('record-error')).getText()).toContain('cannot record audio');
+	} else {
+		expect(supported).toContain(chosen);
+		expect(['webm', 'm4a', 'ogg']).toContain(extensionForMimeType(chosen));
+	}
+});
