@@ -1,7 +1,7 @@
 /**
- * @file `npm start`: serves the built app (build/, from `npm run build`) on PORT (default 9000),
- * with the cross-origin isolation headers on every response, static assets included, which
- * adapter-node's own entry point does not add.
+ * @file `npm start`: serves the built app and the HTTP API (build/, from `npm run build`) on PORT
+ * (default 9000), with the cross-origin isolation headers on every response, static assets
+ * included, which adapter-node's own entry point does not add.
  */
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -13,6 +13,10 @@ if (!existsSync(handlerPath)) {
 	console.error('No build found. Run `npm run build` first, then `npm start`.');
 	process.exit(1);
 }
+
+// Uploads are streamed to disk and capped by MAX_UPLOAD_MB in the API (413), not by
+// adapter-node's 512 KB default body limit.
+process.env.BODY_SIZE_LIMIT ??= 'Infinity';
 
 type NodeHandler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 const { handler } = (await import(handlerPath.href)) as { handler: NodeHandler };

@@ -9,7 +9,10 @@ const config = {
 		adapter: adapter({ out: 'build' }),
 		alias: {
 			$workers: 'workers'
-		}
+		},
+		// Kit refuses cross-site form posts to protect form actions, which Koe has none of; its
+		// API is meant to be posted to from anywhere (curl, scripts, Bazarr), with API_KEYS for access.
+		csrf: { checkOrigin: false }
 	}
 };
 

@@ -7,7 +7,8 @@
 export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
 
 /** The precisions we build or fetch; each is a file suffix in the transformers.js layout. */
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+export const DTYPES = ['fp32', 'fp16', 'q8', 'q4'] as const;
+export type Dtype = (typeof DTYPES)[number];
 
 /** Per-file precision, keyed by the two ONNX graphs transformers.js opens for Whisper. */
 export type WhisperDtypes = {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { DTYPES, MODELS, type Dtype } from '../engine/models';
 
 export type ModelSourceKind = 'local' | 'hub';
 
@@ -16,6 +17,25 @@ export interface ServerConfig {
 	/** The folder of transformers.js-layout model folders served at /models/. */
 	modelDir: string;
 	modelSource: ModelSourceKind;
+	/** The model the API serves (a registry id). */
+	model: string;
+	/** onnxruntime-node's device: the CPU, or an NVIDIA GPU (needs ONNXRUNTIME_NODE_INSTALL=cuda12). */
+	device: 'cpu' | 'cuda';
+	/** Weights to load; empty picks the registry's choice for the device. */
+	dtype: Dtype | '';
+	/** Tasks (SQLite) and their uploads. */
+	dataDir: string;
+	/** Bearer keys; empty means the API is open. */
+	apiKeys: string[];
+	/** Requests per minute per client address on the API routes; 0 turns the limit off. */
+	rateLimitPerMinute: number;
+	maxUploadBytes: number;
+	/** A synchronous call that takes longer answers 504 and points to its task. */
+	syncTimeoutSeconds: number;
+	/** Transcriptions run at once. */
+	concurrency: number;
+	/** Finished tasks and their files are deleted after this long. */
+	taskTtlHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -48,10 +68,27 @@ export function cacheDirFrom(env: Env): string {
 	return path.resolve(env.KOE_CACHE || path.join(homedir(), '.cache', 'koe'));
 }
 
+function list(env: Env, name: string): string[] {
+	return (env[name] ?? '')
+		.split(',')
+		.map((item) => item.trim())
+		.filter(Boolean);
+}
+
 export function readConfig(env: Env = process.env): ServerConfig {
 	const cacheDir = cacheDirFrom(env);
 	const modelDir = path.resolve(env.MODEL_DIR || path.join(cacheDir, 'models'));
 	return {
+		model: oneOf(env, 'MODEL', Object.keys(MODELS), 'base'),
+		device: oneOf(env, 'DEVICE', ['cpu', 'cuda'], 'cpu'),
+		dtype: oneOf(env, 'DTYPE', ['', ...DTYPES], ''),
+		dataDir: path.resolve(env.DATA_DIR || path.join(cacheDir, 'data')),
+		apiKeys: list(env, 'API_KEYS'),
+		rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 10, 0, 1_000_000),
+		maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 1024, 1, 1_000_000) * 1024 * 1024,
+		syncTimeoutSeconds: integer(env, 'SYNC_TIMEOUT_S', 600, 1, 86_400),
+		concurrency: integer(env, 'JOB_CONCURRENCY', 1, 1, 64),
+		taskTtlHours: integer(env, 'TASK_TTL_HOURS', 24, 1, 24 * 365),
 		port: integer(env, 'PORT', 9000, 1, 65535),
 		host: env.HOST || '0.0.0.0',
 		cacheDir,

@@ -3,9 +3,9 @@ import { formatTimestamp } from '../timestamps';
 import type { Transcript } from '../transcript';
 import { cueText } from './cue-text';
 
-const style = { alwaysIncludeHours: false, decimalMarker: '.' } as const;
-
-export function writeVtt(transcript: Transcript): string {
+/** `alwaysIncludeHours`: HH:MM:SS.mmm everywhere (the OpenAI API's layout). */
+export function writeVtt(transcript: Transcript, { alwaysIncludeHours = false } = {}): string {
+	const style = { alwaysIncludeHours, decimalMarker: '.' } as const;
 	const cues = transcript.segments.map(
 		(segment) =>
 			`${formatTimestamp(segment.start, style)} --> ${formatTimestamp(segment.end, style)}\n${cueText(segment.text)}\n\n`
