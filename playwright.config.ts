@@ -1,7 +1,8 @@
 /**
  * @file End-to-end tests in Debian's Chromium (never a downloaded browser) against the built app
  * served by `npm start`. Two projects: WebGPU through SwiftShader (a CPU emulation of a GPU),
- * and WebGPU absent, so the app takes its WASM path; a third drives Safari's engine (WebKitGTK).
+ * and WebGPU absent, so the app takes its WASM path; a third drives Safari's engine (WebKitGTK),
+ * and a fourth tests the HTTP API on servers of its own.
  */
 import { defineConfig } from '@playwright/test';
 
@@ -42,7 +43,9 @@ export default defineConfig({
 			use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } }
 		},
 		// Safari's engine: WebKitGTK driven over WebDriver (tests/webkit/webkit.ts), no WebGPU.
-		{ name: 'webkit', testDir: 'tests/webkit' }
+		{ name: 'webkit', testDir: 'tests/webkit' },
+		// The HTTP API: real servers on real ports (tests/support/server.ts); Chromium for /docs.
+		{ name: 'api', testDir: 'tests/api', use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } } }
 	],
 	webServer: {
 		command: 'npm run build && npm start',

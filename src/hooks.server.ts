@@ -5,6 +5,7 @@
  */
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
+import { drain } from '$lib/server/api/calls';
 import { ApiError } from '$lib/server/api/errors';
 import { asrError, openAiError } from '$lib/server/api/responses';
 import { service } from '$lib/server/service';
@@ -45,6 +46,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		checkKey(event.request, service().config.apiKeys);
 		await checkRate(event.getClientAddress());
 	} catch (error) {
+		await drain(event.request, error);
 		return family === 'asr' ? asrError(error) : openAiError(error);
 	}
 	return resolve(event);

@@ -32,7 +32,9 @@ export interface UploadOptions {
 const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 function tooLarge(maxBytes: number): ApiError {
-	return new ApiError(413, `The upload is larger than this server accepts (${megabytes(maxBytes)}, MAX_UPLOAD_MB).`, null, 'file_too_large');
+	return new ApiError(413, `The upload is larger than this server accepts (${megabytes(maxBytes)}, MAX_UPLOAD_MB).`, null, 'file_too_large', {
+		Connection: 'close'
+	});
 }
 
 /** Reads a multipart request; rejects with an ApiError a client can act on. */

@@ -22,9 +22,26 @@ export function apiRoute(family: Family, body: (event: RequestEvent) => Promise<
 		try {
 			return await body(event);
 		} catch (error) {
+			await drain(event.request, error);
 			return family === 'asr' ? asrError(error) : openAiError(error);
 		}
 	};
+}
+
+/**
+ * Reads what is left of a refused request's body: a server that answers while the client is
+ * still sending makes most clients see a reset connection instead of the error. Not for a body
+ * refused for its size, whose connection is closed instead.
+ */
+export async function drain(request: Request, error: unknown): Promise<void> {
+	if (!request.body || request.bodyUsed || (error instanceof ApiError && error.status === 413)) return;
+	try {
+		for await (const _ of request.body as unknown as AsyncIterable<Uint8Array>) {
+			// discarded
+		}
+	} catch {
+		// the client went away: nothing to answer
+	}
 }
 
 /** The /asr family's file field, and its alias (the seed's curl examples send `file`). */

@@ -1,0 +1,157 @@
+/**
+ * @file The /asr family against a real server on a real port, with the real tiny.en model:
+ * every output format on the JFK recording, raw PCM (Bazarr's encode=false), language detection,
+ * the async lifecycle across a crash of the server, and each kind of bad request.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Ajv from 'ajv/dist/2020.js';
+import { expect, test } from '@playwright/test';
+import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
+import { evalAudioPath, recording } from '../support/eval-audio';
+import { concatAudio } from '../support/media';
+import { formWith, startServer, type TestServer } from '../support/server';
+import { wordErrorRate } from '../support/wer';
+
+const jfk = recording('en_jfk.wav');
+let server: TestServer;
+let jfkBytes: Uint8Array;
+
+test.beforeAll(async () => {
+	server = await startServer();
+	jfkBytes = readFileSync(await evalAudioPath(jfk.file));
+});
+test.afterAll(async () => server?.stop());
+
+async function asr(query: string, form: FormData, path = '/asr'): Promise<Response> {
+	return fetch(`${server.url}${path}${query}`, { method: 'POST', body: form });
+}
+
+test('POST /asr answers every output format as whisper-asr-webservice does', async ({}, testInfo) => {
+	for (const output of ['txt', 'srt', 'vtt', 'tsv', 'json']) {
+		const response = await asr(`?output=${output}`, formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }));
+		const body = await response.text();
+		expect(response.status, body).toBe(200);
+		expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+		expect(response.headers.get('content-disposition')).toBe(`attachment; filename="en_jfk.wav.${output}"`);
+		expect(response.headers.get('asr-engine')).toBe('koe');
+		const file = testInfo.outputPath(`jfk.${output}`);
+		writeFileSync(file, body);
+		if (output === 'txt') expect(wordErrorRate(jfk.reference, body)).toBeLessThanOrEqual(0.1);
+		if (output === 'srt' || output === 'vtt') execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', output === 'srt' ? 'srt' : 'webvtt', '-y', testInfo.outputPath(`again.${output}`)]);
+		if (output === 'vtt') expect(body.startsWith('WEBVTT\n\n00:00.000 --> ')).toBe(true);
+		if (output === 'tsv') expect(body.startsWith('start\tend\ttext\n0\t')).toBe(true);
+		if (output === 'json') {
+			const transcript = JSON.parse(body);
+			const validate = new Ajv({ strict: false }).compile(schema);
+			expect(validate(transcript), JSON.stringify(validate.errors)).toBe(true);
+			expect(transcript.language).toBe('en');
+			// Python's json.dumps layout: ", " and ": " separators, floats written as 0.0.
+			expect(body).toContain('"start": 0.0, "end": ');
+		}
+	}
+});
+
+test('takes `file` as an alias, word timestamps, and headerless PCM with or without a WAV header', async ({}, testInfo) => {
+	const words = await asr('?output=json&word_timestamps=true', formWith('file', { name: 'talk.wav', bytes: jfkBytes }));
+	const json = await words.json();
+	expect(json.segments[0].words[0]).toMatchObject({ word: expect.any(String), start: expect.any(Number), probability: expect.any(Number) });
+
+	const wav = testInfo.outputPath('pcm.wav');
+	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-y', wav]);
+	const raw = testInfo.outputPath('pcm.raw');
+	execFileSync('ffmpeg', ['-v', 'error', '-i', wav, '-f', 's16le', '-y', raw]);
+	for (const file of [raw, wav]) {
+		const response = await asr('?encode=false&output=txt', formWith('audio_file', { name: 'audio', bytes: readFileSync(file) }));
+		expect(response.status).toBe(200);
+		expect(wordErrorRate(jfk.reference, await response.text())).toBeLessThanOrEqual(0.1);
+	}
+	const odd = await asr('?encode=false', formWith('audio_file', { name: 'audio', bytes: new Uint8Array(101) }));
+	expect(odd.status).toBe(400);
+});
+
+test('POST /detect-language names the language and its probability', async () => {
+	const response = await asr('', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }), '/detect-language');
+	expect(response.status).toBe(200);
+	expect(await response.json()).toEqual({ detected_language: 'english', language_code: 'en', confidence: 1 });
+});
+
+test('bad requests get the status and a message that names what is wrong', async () => {
+	const jfkForm = () => formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes });
+	const cases: Array<[string, FormData | string, number, RegExp]> = [
+		['?task=summarize', jfkForm(), 400, /"task".*transcribe, translate/],
+		['?language=klingon', jfkForm(), 400, /"language".*\ben\b.*\bzh\b/],
+		['?encode=maybe', jfkForm(), 400, /"encode".*true or false/],
+		['', formWith('upload', { name: 'a.wav', bytes: jfkBytes }), 400, /No file in the "audio_file" field/],
+		['', formWith('audio_file', { name: 'notes.txt', bytes: new TextEncoder().encode('meeting notes, not audio\n') }), 415, /could not be decoded/],
+		['', formWith('audio_file', { name: 'empty.wav', bytes: new Uint8Array() }), 400, /empty/],
+		['', JSON.stringify({ audio_file: 'talk.mp3' }), 415, /multipart\/form-data/]
+	];
+	for (const [query, body, status, message] of cases) {
+		const headers = typeof body === 'string' ? { 'content-type': 'application/json' } : undefined;
+		const response = await fetch(`${server.url}/asr${query}`, { method: 'POST', body, headers });
+		const error = await response.json();
+		expect(response.status, `${query} ${JSON.stringify(error)}`).toBe(status);
+		expect(error).toEqual({ status: 'error', code: status, message: expect.stringMatching(message) });
+	}
+	// An unknown output is not an error (whisper-asr-webservice serves txt, named as sent).
+	const text = await asr('?output=text', jfkForm());
+	expect(text.status).toBe(200);
+	expect(text.headers.get('content-disposition')).toBe('attachment; filename="en_jfk.wav.text"');
+	expect(await text.text()).toMatch(/^And so my fellow Americans/);
+	// Nothing was left behind in the upload folder by the refused requests.
+	expect(execFileSync('find', [server.dataDir, '-path', '*/uploads/*', '-type', 'f'], { encoding: 'utf8' })).toBe('');
+});
+
+test('async tasks run to the end, and survive a crash of the server between submit and completion', async ({}, testInfo) => {
+	const submitted = await asr('?output=json', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }), '/asr/async');
+	expect(submitted.status).toBe(202);
+	const { task_id } = await submitted.json();
+	const done = await poll(server, task_id);
+	expect(done).toMatchObject({ task_id, status: 'done', progress: 1, output: 'json' });
+	expect(wordErrorRate(jfk.reference, done.result.text)).toBeLessThanOrEqual(0.1);
+	expect((await fetch(`${server.url}/tasks/nope`)).status).toBe(404);
+
+	// Two minutes of speech, two tasks, one at a time: kill the server while the first runs.
+	const long = concatAudio(Array(8).fill(await evalAudioPath('en_jfk.wav')), testInfo.outputPath('long.mp3'), { outputArgs: ['-b:a', '64k'] });
+	const crashing = await startServer({ JOB_CONCURRENCY: '1' });
+	const ids: string[] = [];
+	for (const name of ['first.mp3', 'second.mp3']) {
+		const response = await fetch(`${crashing.url}/asr/async?output=txt`, { method: 'POST', body: formWith('audio_file', { name, bytes: readFileSync(long) }) });
+		ids.push((await response.json()).task_id);
+	}
+	await expect.poll(async () => (await (await fetch(`${crashing.url}/tasks/${ids[0]}`)).json()).status).toBe('running');
+	expect((await (await fetch(`${crashing.url}/tasks/${ids[1]}`)).json()).status).toBe('queued');
+	await crashing.stop('SIGKILL');
+
+	const restarted = await startServer({ DATA_DIR: crashing.dataDir, JOB_CONCURRENCY: '1' });
+	try {
+		for (const id of ids) {
+			const task = await poll(restarted, id);
+			expect(task.status, JSON.stringify(task)).toBe('done');
+			expect(task.result.match(/ask not what your country/gi)?.length).toBeGreaterThanOrEqual(6);
+		}
+	} finally {
+		await restarted.stop();
+	}
+});
+
+async function poll(target: TestServer, id: string) {
+	for (;;) {
+		const task = await (await fetch(`${target.url}/tasks/${id}`)).json();
+		if (task.status === 'done' || task.status === 'failed') return task;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+test('/health says 503 with the reason when the model cannot load', async () => {
+	const broken = await startServer({ MODEL_DIR: '/nonexistent', MODEL_SOURCE: 'local' }, { waitForModel: false });
+	try {
+		await expect.poll(async () => (await (await fetch(`${broken.url}/health`)).json()).status).toBe('failed');
+		const health = await fetch(`${broken.url}/health`);
+		expect(health.status).toBe(503);
+		expect((await health.json()).message).toBeTruthy();
+	} finally {
+		await broken.stop();
+	}
+});
