@@ -12,6 +12,8 @@ const config = {
 		},
 		// Kit refuses cross-site form posts to protect form actions, which Koe has none of; its
 		// API is meant to be posted to from anywhere (curl, scripts, Bazarr), with API_KEYS for access.
+		// Kit 2 calls this option deprecated in favour of trustedOrigins, but those still refuse a
+		// post with no Origin header at all, which is every curl call.
 		csrf: { checkOrigin: false }
 	}
 };

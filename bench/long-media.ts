@@ -7,29 +7,12 @@
  * live there; it is the largest renderer), sampled every 500 ms; the peak is reported.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { chromium } from '@playwright/test';
-import { cacheDirFrom } from '../src/lib/server/config';
-import { evalAudioPath } from '../tests/support/eval-audio';
-import { concatAudio } from '../tests/support/media';
+import { makeLongFile } from './speech';
 
 const PORT = 9190;
-const workDir = path.join(cacheDirFrom(process.env), 'bench');
-
-/** A long file of real speech: the eval recordings in turn, looped to `minutes`. */
-async function makeLongFile(minutes: number): Promise<string> {
-	mkdirSync(workDir, { recursive: true });
-	const target = path.join(workDir, `speech-${minutes}min.mp3`);
-	const sources = ['en_librivox_sonnet001.mp3', 'en_jfk.wav', 'en_librispeech_2412-153948-0000.flac', 'en_ldc93s1_timit.wav'];
-	const list = path.join(workDir, 'sources.txt');
-	const oneRound = path.join(workDir, 'round.wav');
-	concatAudio(await Promise.all(sources.map(evalAudioPath)), oneRound);
-	execFileSync('sh', ['-c', `printf "file '%s'\\n" $(yes ${oneRound} | head -n 200) > ${list}`]);
-	execFileSync('ffmpeg', ['-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(minutes * 60), '-b:a', '64k', '-y', target]);
-	return target;
-}
 
 /** Resident memory (MB) of the largest Chromium renderer: the tab (others are browser UI). */
 function tabRssMb(): number {

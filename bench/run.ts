@@ -4,7 +4,8 @@
  */
 const benches: Record<string, string> = {
 	'long-media': './long-media.ts',
-	wer: './wer.ts'
+	wer: './wer.ts',
+	server: './server.ts'
 };
 const benchName = process.argv[2] ?? 'long-media';
 const script = benches[benchName];

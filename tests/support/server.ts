@@ -12,13 +12,15 @@ import path from 'node:path';
 export interface TestServer {
 	url: string;
 	dataDir: string;
+	pid: number;
 	/** Ends the process: `kill` mimics a crash (SIGKILL), otherwise a normal stop. */
 	stop(signal?: NodeJS.Signals): Promise<void>;
 	/** What the process printed, for failure messages. */
 	output(): string;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on now. */
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);
@@ -45,6 +47,7 @@ export async function startServer(env: Record<string, string> = {}, { waitForMod
 	const server: TestServer = {
 		url,
 		dataDir,
+		pid: child.pid!,
 		output: () => log,
 		async stop(signal = 'SIGTERM') {
 			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
