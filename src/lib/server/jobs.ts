@@ -4,8 +4,7 @@
  * the upload needs ffmpeg. The result is the transcript (or detection) itself; each route
  * renders it in the format its client asked for.
  */
-import type { TranscribeOptions } from '../engine/transcribe';
-import { EnglishOnlyModelError } from '../engine/transcribe';
+import { EnglishOnlyModelError, type TranscribeOptions } from '../engine/transcribe';
 import { ApiError } from './api/errors';
 import type { ServerEngine } from './engine';
 import { readAudio } from './media';

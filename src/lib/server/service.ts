@@ -41,11 +41,3 @@ export function service(): Service {
 	current = { config: settings, engine, store, queue, limiter, uploadDir: path.join(settings.dataDir, 'uploads') };
 	return current;
 }
-
-/** Finishes running work's bookkeeping before the process exits (unfinished tasks resume later). */
-export async function stopService(): Promise<void> {
-	if (!current) return;
-	await current.queue.close();
-	current.store.close();
-	current = undefined;
-}

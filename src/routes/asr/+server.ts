@@ -6,9 +6,9 @@ import { asrOutput } from '$lib/server/api/responses';
 import { engineOptions } from '$lib/server/api/asr-options';
 import type { RequestHandler } from './$types';
 
-export const POST: RequestHandler = apiRoute('asr', async ({ url, ...event }) => {
-	const options = parseAsrQuery(url.searchParams);
-	const file = await upload({ url, ...event }, ASR_FILE_FIELDS);
+export const POST: RequestHandler = apiRoute('asr', async (event) => {
+	const options = parseAsrQuery(event.url.searchParams);
+	const file = await upload(event, ASR_FILE_FIELDS);
 	const task = await settle(submit(file, { kind: 'transcribe', encode: options.encode, options: engineOptions(options) }));
 	return asrOutput(resultOf<Transcript>(task), options.output, options.outputExtension, file.fileName);
 });
