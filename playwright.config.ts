@@ -5,16 +5,9 @@
  * and a fourth tests the HTTP API on servers of its own.
  */
 import { defineConfig } from '@playwright/test';
+import { chromiumPath, quietChromium, swiftShaderWebGpu } from './tests/support/chromium';
 
 const port = Number(process.env.KOE_TEST_PORT ?? 9123);
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quietChromium = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
-const swiftShaderWebGpu = [
-	'--enable-unsafe-webgpu',
-	'--enable-features=Vulkan',
-	'--use-vulkan=swiftshader',
-	'--use-webgpu-adapter=swiftshader'
-];
 
 export default defineConfig({
 	testDir: 'tests',

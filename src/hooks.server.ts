@@ -44,7 +44,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (!family) return resolve(event);
 	try {
 		checkKey(event.request, service().config.apiKeys);
-		await checkRate(event.getClientAddress());
+		// Following a task is cheap and must not use up the requests that start work.
+		const polling = event.request.method === 'GET' && event.url.pathname.startsWith('/tasks/');
+		if (!polling) await checkRate(event.getClientAddress());
 	} catch (error) {
 		await drain(event.request, error);
 		return family === 'asr' ? asrError(error) : openAiError(error);

@@ -110,6 +110,7 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	const done = await poll(server, task_id);
 	expect(done).toMatchObject({ task_id, status: 'done', progress: 1, output: 'json' });
 	expect(wordErrorRate(jfk.reference, done.result.text)).toBeLessThanOrEqual(0.1);
+	expect(done.result.segments[0]).toMatchObject({ id: 0, start: 0, end: expect.any(Number), text: expect.any(String) });
 	expect((await fetch(`${server.url}/tasks/nope`)).status).toBe(404);
 
 	// Two minutes of speech, two tasks, one at a time: kill the server while the first runs.

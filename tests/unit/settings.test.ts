@@ -3,7 +3,7 @@ import { DEFAULT_SETTINGS, sanitizeSettings } from '$lib/browser/settings.svelte
 
 describe('stored settings', () => {
 	it('keeps valid values', () => {
-		const stored = { model: 'base', task: 'translate', language: 'de', initialPrompt: 'Koe, Whisper', wordTimestamps: true, simplifiedChinese: true, uiLocale: 'zh-CN' };
+		const stored = { model: 'base', task: 'translate', language: 'de', initialPrompt: 'Koe, Whisper', wordTimestamps: true, simplifiedChinese: true, uiLocale: 'zh-CN', route: 'server' };
 		expect(sanitizeSettings(stored)).toEqual(stored);
 	});
 

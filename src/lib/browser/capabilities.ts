@@ -12,6 +12,13 @@ export interface Capabilities {
 	reason: 'webgpu-f16' | 'webgpu' | 'no-webgpu' | 'no-adapter';
 	/** How many threads WASM gets, and why only one where that is so. */
 	threads: Threads;
+	/**
+	 * WebAssembly is there: onnxruntime-web and ffmpeg.wasm need it on every device, WebGPU
+	 * included. Without it (disabled by policy, lockdown modes) only the server can transcribe.
+	 */
+	wasm: boolean;
+	/** navigator.deviceMemory in GB where the browser tells (Chromium), else null. */
+	memoryGb: number | null;
 }
 
 /**
@@ -43,9 +50,12 @@ export function probeCapabilities(): Promise<Capabilities> {
 
 async function detect(): Promise<Capabilities> {
 	const threads = wasmThreads();
+	const wasmPresent = typeof WebAssembly === 'object';
+	const memoryGb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null;
+	const base = { threads, wasm: wasmPresent, memoryGb };
 	const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 	if (!gpu) {
-		return wasm(threads, 'no-webgpu');
+		return wasm(base, 'no-webgpu');
 	}
 	let adapter: GpuAdapterLike | null = null;
 	try {
@@ -54,7 +64,7 @@ async function detect(): Promise<Capabilities> {
 		adapter = null;
 	}
 	if (!adapter) {
-		return wasm(threads, 'no-adapter');
+		return wasm(base, 'no-adapter');
 	}
 	const f16 = adapter.features.has('shader-f16');
 	const name = adapterName(adapter);
@@ -62,12 +72,12 @@ async function detect(): Promise<Capabilities> {
 		device: f16 ? 'webgpu-f16' : 'webgpu',
 		label: name ? `WebGPU (${name})` : 'WebGPU',
 		reason: f16 ? 'webgpu-f16' : 'webgpu',
-		threads
+		...base
 	};
 }
 
-function wasm(threads: Threads, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
-	return { device: 'wasm', label: 'WASM', reason, threads };
+function wasm(base: Pick<Capabilities, 'threads' | 'wasm' | 'memoryGb'>, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
+	return { device: 'wasm', label: base.wasm ? 'WASM' : 'no WASM', reason, ...base };
 }
 
 function adapterName(adapter: GpuAdapterLike): string {

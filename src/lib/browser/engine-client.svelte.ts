@@ -18,6 +18,8 @@ import { MediaError } from './errors';
 import type { Failure, Messages } from './i18n/messages';
 import { history } from './history.svelte';
 import { evictModel, forgetEstimates } from './model-size';
+import { chooseRoute, type Route, type ServerOffer } from './route';
+import { ServerJobError, transcribeOnServer } from './server-client';
 import { settings } from './settings.svelte';
 
 export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'cancelled' | 'error';
@@ -47,6 +49,8 @@ class TranscriptionJob {
 	/** Models this page can load (local mode: those the server has). */
 	availableModels = $state.raw<string[]>([]);
 	modelSource = $state.raw<ModelSource>({ kind: 'hub' });
+	/** What the page's server offers browsers that can't run a model themselves. */
+	server = $state.raw<ServerOffer>({ model: null });
 	/** Seconds spent transcribing the last file (model load excluded). */
 	elapsedSeconds = $state(0);
 	/** An object URL of the file being reviewed (empty for transcripts reopened from history). */
@@ -64,15 +68,22 @@ class TranscriptionJob {
 		return id ? getModel(id) : null;
 	});
 
+	/** Where the next run goes, and why (null until the device is probed). */
+	route = $derived.by((): Route | null => {
+		if (!this.model || !this.capabilities) return null;
+		return chooseRoute(this.model, this.capabilities, this.server, settings.current.route);
+	});
+
 	#engine: Comlink.Remote<EngineApi> | undefined;
 	#worker: Worker | undefined;
 	/** Rejects the running transcription's wait with an AbortError. */
 	#cancel: (() => void) | undefined;
 
 	/** Call once the page knows where models come from; probes the device. */
-	async init(modelSource: ModelSource, availableModels: string[]): Promise<void> {
+	async init(modelSource: ModelSource, availableModels: string[], server: ServerOffer): Promise<void> {
 		this.modelSource = modelSource;
 		this.availableModels = availableModels;
+		this.server = server;
 		this.capabilities = await probeCapabilities();
 	}
 
@@ -93,6 +104,8 @@ class TranscriptionJob {
 			this.phase = 'error';
 			return;
 		}
+		const route = chooseRoute(model, capabilities, this.server, settings.current.route);
+		if (route.where !== 'local') return this.#runOnServer(file, route);
 		let media: MediaReader | undefined;
 		try {
 			this.progress = { label: (m) => m.reading, fraction: null };
@@ -158,6 +171,47 @@ class TranscriptionJob {
 			this.progress = null;
 			this.liveSegments = [];
 			await media?.close();
+		}
+	}
+
+	/** The file goes to the page's server, which runs its own model with the same options. */
+	async #runOnServer(file: File, route: Route): Promise<void> {
+		if (route.where === 'nowhere' || !this.server.model) {
+			this.error = { code: 'no-route' };
+			this.phase = 'error';
+			return;
+		}
+		const model = getModel(this.server.model);
+		const controller = new AbortController();
+		this.#cancel = () => controller.abort(new DOMException('Cancelled', 'AbortError'));
+		this.phase = 'transcribing';
+		this.progress = { label: (m) => m.onServer(model.id), fraction: 0 };
+		const started = performance.now();
+		try {
+			const transcript = await transcribeOnServer(
+				file,
+				transcribeOptions(model),
+				(fraction) => {
+					const elapsed = (performance.now() - started) / 1000;
+					const secondsLeft = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : undefined;
+					this.progress = { label: (m) => m.onServer(model.id), fraction, secondsLeft };
+				},
+				controller.signal
+			);
+			this.elapsedSeconds = (performance.now() - started) / 1000;
+			this.transcript = await inChosenScript(transcript);
+			this.phase = 'done';
+			await this.#remember(file.name, model.id, SERVER_DEVICE, this.transcript);
+		} catch (error) {
+			if (isAbort(error)) {
+				this.phase = 'cancelled';
+			} else {
+				this.error = { code: 'server', detail: error instanceof ServerJobError || error instanceof Error ? error.message : String(error) };
+				this.phase = 'error';
+			}
+		} finally {
+			this.#cancel = undefined;
+			this.progress = null;
 		}
 	}
 
@@ -268,6 +322,9 @@ function transcribeOptions(model: ModelEntry): TranscribeOptions {
 async function inChosenScript(transcript: Transcript): Promise<Transcript> {
 	return settings.current.simplifiedChinese ? toSimplifiedChinese(transcript) : transcript;
 }
+
+/** How history names work done by the server. */
+const SERVER_DEVICE = 'Koe server';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 

@@ -6,6 +6,7 @@ import { get, set } from 'idb-keyval';
 import { LANGUAGE_CODES } from '$lib/core/languages';
 import { MODELS } from '$lib/engine/models';
 import { LOCALES } from './i18n/messages';
+import type { RoutePreference } from './route';
 
 export type Task = 'transcribe' | 'translate';
 
@@ -21,6 +22,8 @@ export interface Settings {
 	simplifiedChinese: boolean;
 	/** The interface language the user chose; empty to follow the browser. */
 	uiLocale: string;
+	/** Where to transcribe: decided per model and device, or always here, or on the server. */
+	route: RoutePreference;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -30,7 +33,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	initialPrompt: '',
 	wordTimestamps: false,
 	simplifiedChinese: false,
-	uiLocale: ''
+	uiLocale: '',
+	route: 'auto'
 });
 
 const STORAGE_KEY = 'koe:settings';
@@ -47,7 +51,8 @@ export function sanitizeSettings(stored: unknown): Settings {
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
 		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean'),
-		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v)))
+		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v))),
+		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server')
 	};
 }
 

@@ -18,6 +18,8 @@ export type FailureCode =
 	| 'mic-missing'
 	| 'mic-busy'
 	| 'mic-unsupported'
+	| 'server'
+	| 'no-route'
 	| 'mic-other';
 
 const en = {
@@ -70,6 +72,19 @@ const en = {
 	downloading: (file: string) => `Downloading ${file}…`,
 	modelReady: 'Model ready',
 	transcribing: 'Transcribing…',
+	onServer: (id: string) => `Transcribing on the Koe server (${id})…`,
+	runWhere: 'Run on',
+	routeChoice: { auto: 'This device when it can, else the server', local: 'This device', server: 'The Koe server' },
+	routeReason: {
+		local: 'on this device',
+		'chosen-local': 'on this device, as chosen',
+		'chosen-server': 'on the Koe server, as chosen: the file is uploaded to it',
+		'no-wasm': 'on the Koe server: this browser has no WebAssembly to run the model; the file is uploaded to it',
+		'server-only-model': 'on the Koe server: this model is too large for a browser; the file is uploaded to it',
+		'too-large': 'on the Koe server: this model is too large for this device; the file is uploaded to it',
+		'no-server': 'nowhere: this device cannot run the model, and there is no Koe server'
+	},
+	transcribesWhere: 'Transcribes',
 	timeLeft: (duration: string) => `about ${duration} left`,
 	seconds: (n: number) => `${n} s`,
 	minutes: (n: number) => `${n} min`,
@@ -110,6 +125,8 @@ const en = {
 		'mic-missing': () => 'No microphone was found. Connect one and try again, or drop a file instead.',
 		'mic-busy': () => 'The microphone is busy in another application. Close it there and try again.',
 		'mic-unsupported': () => 'This browser cannot record audio. Drop a recording made elsewhere instead.',
+		server: (detail: string) => `The Koe server could not transcribe this file: ${detail}`,
+		'no-route': () => 'This browser cannot run the model, and no Koe server is available to run it. Try another browser or a smaller model.',
 		'mic-other': (detail: string) => `The microphone could not be started (${detail}).`
 	} satisfies Record<FailureCode, (detail: string) => string>
 };
@@ -166,6 +183,19 @@ const zhCN: Messages = {
 	downloading: (file: string) => `正在下载 ${file}…`,
 	modelReady: '模型已就绪',
 	transcribing: '正在转写…',
+	onServer: (id: string) => `正在 Koe 服务器上转写（${id}）…`,
+	runWhere: '运行位置',
+	routeChoice: { auto: '能在本设备运行就在本设备，否则用服务器', local: '本设备', server: 'Koe 服务器' },
+	routeReason: {
+		local: '在本设备上',
+		'chosen-local': '按你的选择在本设备上',
+		'chosen-server': '按你的选择在 Koe 服务器上：文件会上传到服务器',
+		'no-wasm': '在 Koe 服务器上：此浏览器没有 WebAssembly，无法运行模型；文件会上传到服务器',
+		'server-only-model': '在 Koe 服务器上：此模型对浏览器来说太大；文件会上传到服务器',
+		'too-large': '在 Koe 服务器上：此模型对本设备来说太大；文件会上传到服务器',
+		'no-server': '无处可运行：本设备无法运行该模型，也没有 Koe 服务器'
+	},
+	transcribesWhere: '转写位置',
 	timeLeft: (duration: string) => `约剩 ${duration}`,
 	seconds: (n: number) => `${n} 秒`,
 	minutes: (n: number) => `${n} 分钟`,
@@ -204,6 +234,8 @@ const zhCN: Messages = {
 		'mic-missing': () => '没有找到麦克风。请连接后重试，或改为拖入文件。',
 		'mic-busy': () => '麦克风正被其他应用占用。请在那里关闭后重试。',
 		'mic-unsupported': () => '此浏览器无法录音。请改为拖入在别处录好的文件。',
+		server: (detail: string) => `Koe 服务器无法转写此文件：${detail}`,
+		'no-route': () => '此浏览器无法运行该模型，也没有可用的 Koe 服务器。请换一个浏览器或较小的模型。',
 		'mic-other': (detail: string) => `无法启动麦克风（${detail}）。`
 	}
 };

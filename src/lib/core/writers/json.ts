@@ -49,3 +49,33 @@ export function transcriptJson(transcript: Transcript): PyJson {
 export function writeJson(transcript: Transcript): string {
 	return dumpPythonJson(transcriptJson(transcript));
 }
+
+/** The openai/whisper json layout (our server's `output=json`) read back into a Transcript. */
+export function transcriptFromJson(value: unknown): Transcript {
+	const json = value as {
+		language?: string | null;
+		segments: Array<{
+			id: number; seek: number; start: number; end: number; text: string; tokens?: number[]; temperature?: number;
+			avg_logprob?: number; compression_ratio?: number; no_speech_prob?: number; words?: Word[];
+		}>;
+	};
+	const segments: Segment[] = json.segments.map((s) => ({
+		id: s.id,
+		start: s.start,
+		end: s.end,
+		text: s.text,
+		tokens: s.tokens ?? [],
+		seek: s.seek / 100, // frames of 10 ms back to seconds
+		temperature: s.temperature,
+		avgLogprob: s.avg_logprob,
+		compressionRatio: s.compression_ratio,
+		noSpeechProb: s.no_speech_prob,
+		...(s.words ? { words: s.words } : {})
+	}));
+	return {
+		text: segments.map((s) => s.text).join(''),
+		language: json.language ?? null,
+		segments,
+		duration: segments.at(-1)?.end ?? 0
+	};
+}

@@ -1,7 +1,6 @@
 /** @file GET /tasks/{task_id}: a queued task's status and progress, and its result when done. */
 import { json } from '@sveltejs/kit';
 import type { Transcript } from '$lib/core/transcript';
-import { transcriptJson } from '$lib/core/writers/json';
 import { writeTranscript } from '$lib/core/writers';
 import { apiRoute, type TaskParams } from '$lib/server/api/calls';
 import { ApiError } from '$lib/server/api/errors';
@@ -23,7 +22,8 @@ export const GET: RequestHandler = apiRoute('asr', async ({ params }) => {
 	if (task.status === 'done') {
 		const transcript = task.result as Transcript;
 		// json as an object (not a string of JSON inside JSON); the other layouts as their text.
-		body.result = output === 'json' ? JSON.parse(JSON.stringify(transcriptJson(transcript))) : writeTranscript(transcript, output);
+		const written = writeTranscript(transcript, output);
+		body.result = output === 'json' ? JSON.parse(written) : written;
 	}
 	if (task.status === 'failed' && task.error) body.error = { code: task.error.status, message: task.error.message };
 	return json(body);

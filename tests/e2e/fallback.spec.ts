@@ -1,0 +1,55 @@
+/**
+ * @file The fallback route: a browser that can't run the model (here Chromium with no WebGPU
+ * adapter and WebAssembly removed from the page) hands the file to the Koe server that served the page, and
+ * the transcript comes back into the same view and history; a capable browser may choose the
+ * server too.
+ */
+import { expect, test } from '@playwright/test';
+import { chromiumPath, quietChromium } from '../support/chromium';
+import { evalAudioPath, recording } from '../support/eval-audio';
+import { wordErrorRate } from '../support/wer';
+
+const SERVER_TIMEOUT_MS = 2 * 60_000;
+
+test('a browser without WebGPU or WebAssembly sends the file to the server, says why, and keeps the transcript', async ({ playwright, baseURL }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'this test turns both WebGPU and WASM off itself');
+	const browser = await playwright.chromium.launch({ executablePath: chromiumPath, args: quietChromium });
+	try {
+		const context = await browser.newContext({ baseURL });
+		// As where WebAssembly is switched off (by policy, or a lockdown mode) for the page.
+		await context.addInitScript(() => Reflect.deleteProperty(globalThis, 'WebAssembly'));
+		const page = await context.newPage();
+		const jfk = recording('en_jfk.wav');
+		await page.goto('/');
+		expect(await page.evaluate(() => typeof WebAssembly)).toBe('undefined');
+		const route = page.getByTestId('route');
+		await expect(route).toHaveAttribute('data-where', 'server');
+		await expect(route).toContainText('no WebAssembly');
+
+		await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
+		await expect(page.getByTestId('segments')).toBeVisible({ timeout: SERVER_TIMEOUT_MS });
+		const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+		expect(wordErrorRate(jfk.reference, text), text).toBeLessThanOrEqual(0.1);
+
+		await page.reload();
+		await expect(page.getByTestId('history-entry').filter({ hasText: jfk.file })).toHaveCount(1);
+	} finally {
+		await browser.close();
+	}
+});
+
+test('a capable browser may choose the server', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'the choice does not depend on the device; the WASM project covers it');
+	const timit = recording('en_ldc93s1_timit.wav');
+	await page.goto('/');
+	await expect(page.getByTestId('device-label')).toHaveText('WASM');
+	await expect(page.getByTestId('route')).toHaveCount(0);
+	await page.getByTestId('route-select').selectOption('server');
+	await expect(page.getByTestId('route')).toContainText('as chosen');
+	const uploads = page.waitForRequest((request) => request.url().includes('/asr/async') && request.method() === 'POST');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
+	await uploads;
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: SERVER_TIMEOUT_MS });
+	const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+	expect(wordErrorRate(timit.reference, text), text).toBeLessThanOrEqual(0.5);
+});
