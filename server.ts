@@ -3,6 +3,7 @@
  * (default 9000), with the cross-origin isolation headers on every response, static assets
  * included, which adapter-node's own entry point does not add.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { config } from './src/lib/server/config.ts';
@@ -33,6 +34,10 @@ const server = createServer((req, res) => {
 server.listen(port, host, () => {
 	const models = modelSource === 'local' ? `local models from ${modelDir}` : 'models from the Hugging Face hub';
 	console.log(`Koe is listening on http://localhost:${port} (${models})`);
+	// The API decodes uploads with the system's ffmpeg; the page works without it (it has its own).
+	if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).error) {
+		console.error('ffmpeg was not found on PATH: the HTTP API cannot decode uploads until it is installed (Debian/Ubuntu: apt-get install ffmpeg).');
+	}
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
