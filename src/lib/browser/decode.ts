@@ -54,8 +54,8 @@ export async function openMedia(file: File): Promise<MediaReader> {
 	};
 
 	// ffmpeg.wasm's heap only grows and each run leaves part of it behind (about 15 MB a
-	// 5-minute chunk), so every chunk gets a fresh instance: an hour decodes in as little
-	// memory as five minutes, for about 0.3 s of start-up per chunk.
+	// 5-minute chunk), so every chunk gets a fresh instance, for about 0.3 s of start-up each:
+	// decoding a 60-minute file alone peaked at 410 MB instead of 472 MB (10 minutes: 310 MB).
 	let current: Promise<Mounted> | undefined;
 	const stop = async () => {
 		const done = current;

@@ -19,7 +19,7 @@ import type { Failure, Messages } from './i18n/messages';
 import { history } from './history.svelte';
 import { evictModel, forgetEstimates } from './model-size';
 import { chooseRoute, type Route, type ServerOffer } from './route';
-import { ServerJobError, transcribeOnServer } from './server-client';
+import { transcribeOnServer } from './server-client';
 import { settings } from './settings.svelte';
 
 export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'cancelled' | 'error';
@@ -104,7 +104,7 @@ class TranscriptionJob {
 			this.phase = 'error';
 			return;
 		}
-		const route = chooseRoute(model, capabilities, this.server, settings.current.route);
+		const route = this.route!; // model and capabilities are known by now
 		if (route.where !== 'local') return this.#runOnServer(file, route);
 		let media: MediaReader | undefined;
 		try {
@@ -192,8 +192,7 @@ class TranscriptionJob {
 				file,
 				transcribeOptions(model),
 				(fraction) => {
-					const elapsed = (performance.now() - started) / 1000;
-					const secondsLeft = fraction > 0 ? (elapsed / fraction) * (1 - fraction) : undefined;
+					const secondsLeft = timeLeft((performance.now() - started) / 1000, fraction);
 					this.progress = { label: (m) => m.onServer(model.id), fraction, secondsLeft };
 				},
 				controller.signal
@@ -206,7 +205,7 @@ class TranscriptionJob {
 			if (isAbort(error)) {
 				this.phase = 'cancelled';
 			} else {
-				this.error = { code: 'server', detail: error instanceof ServerJobError || error instanceof Error ? error.message : String(error) };
+				this.error = { code: 'server', detail: error instanceof Error ? error.message : String(error) };
 				this.phase = 'error';
 			}
 		} finally {
@@ -301,9 +300,7 @@ class TranscriptionJob {
 		if (progress.segments.length > 0) this.liveSegments = [...this.liveSegments, ...progress.segments];
 		this.liveLanguage = progress.language;
 		const fraction = progress.secondsTotal > 0 ? Math.min(1, progress.secondsDone / progress.secondsTotal) : null;
-		const elapsed = (performance.now() - startedAt) / 1000;
-		const secondsLeft =
-			progress.secondsDone > 0 ? (elapsed / progress.secondsDone) * Math.max(0, progress.secondsTotal - progress.secondsDone) : undefined;
+		const secondsLeft = fraction === null ? undefined : timeLeft((performance.now() - startedAt) / 1000, fraction);
 		this.progress = { label: (m) => m.transcribing, fraction, secondsLeft };
 	}
 }
@@ -321,6 +318,11 @@ function transcribeOptions(model: ModelEntry): TranscribeOptions {
 /** The transcript as the user asked to read it (Simplified characters for Chinese, if chosen). */
 async function inChosenScript(transcript: Transcript): Promise<Transcript> {
 	return settings.current.simplifiedChinese ? toSimplifiedChinese(transcript) : transcript;
+}
+
+/** Seconds still to go at the rate so far; unknown until some work is done. */
+function timeLeft(elapsedSeconds: number, fraction: number): number | undefined {
+	return fraction > 0 ? (elapsedSeconds / fraction) * (1 - fraction) : undefined;
 }
 
 /** How history names work done by the server. */

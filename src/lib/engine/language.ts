@@ -31,7 +31,9 @@ export class EnglishOnlyModelError extends Error {
 	}
 }
 
-const WINDOW_SAMPLES = 30 * SAMPLE_RATE;
+/** How much audio detection reads, from the start (one Whisper window). */
+export const DETECTION_SECONDS = 30;
+const WINDOW_SAMPLES = DETECTION_SECONDS * SAMPLE_RATE;
 
 export async function detectLanguage(loaded: LoadedModel, audio: Float32Array | AudioSource, signal?: AbortSignal): Promise<LanguageDetection> {
 	const context = decodingContext(loaded.pipe);

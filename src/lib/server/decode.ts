@@ -12,9 +12,13 @@ export class FfmpegMissingError extends Error {
 	}
 }
 
-/** Decodes a media file; rejects with ffmpeg's own last words when it cannot. */
-export function decodeFile(filePath: string): Promise<Float32Array> {
-	const args = ['-nostdin', '-v', 'error', '-i', filePath, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
+/**
+ * Decodes a media file (its first `maxSeconds` only, when given); rejects with ffmpeg's own
+ * last words when it cannot.
+ */
+export function decodeFile(filePath: string, { maxSeconds }: { maxSeconds?: number } = {}): Promise<Float32Array> {
+	const limit = maxSeconds === undefined ? [] : ['-t', String(maxSeconds)];
+	const args = ['-nostdin', '-v', 'error', '-i', filePath, ...limit, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
 	return new Promise((resolve, reject) => {
 		const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 		const chunks: Buffer[] = [];

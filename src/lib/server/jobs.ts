@@ -4,6 +4,7 @@
  * the upload needs ffmpeg. The result is the transcript (or detection) itself; each route
  * renders it in the format its client asked for.
  */
+import { DETECTION_SECONDS } from '../engine/language';
 import { EnglishOnlyModelError, type TranscribeOptions } from '../engine/transcribe';
 import { ApiError } from './api/errors';
 import type { ServerEngine } from './engine';
@@ -17,7 +18,8 @@ export type JobParams =
 export function runJob(engine: ServerEngine): RunTask {
 	return async (task, onProgress, signal) => {
 		const params = task.params as JobParams;
-		const samples = await readAudio(task.inputPath, params.encode);
+		// Language detection reads only the start; decoding the rest of a long file would be waste.
+		const samples = await readAudio(task.inputPath, params.encode, params.kind === 'detect-language' ? DETECTION_SECONDS : undefined);
 		if (samples.length === 0) throw new ApiError(415, 'The upload has no audio samples.', 'file', 'unsupported_media');
 		if (params.kind === 'detect-language') {
 			try {

@@ -4,13 +4,18 @@
  * one is there.
  */
 import { readFile } from 'node:fs/promises';
+import { SAMPLE_RATE } from '../core/audio';
 import { ApiError } from './api/errors';
 import { decodeFile, FfmpegMissingError } from './decode';
 
-export async function readAudio(filePath: string, encode: boolean): Promise<Float32Array> {
-	if (!encode) return pcmToSamples(await readFile(filePath));
+/** The upload's samples; with `maxSeconds`, only that much from the start is decoded. */
+export async function readAudio(filePath: string, encode: boolean, maxSeconds?: number): Promise<Float32Array> {
+	if (!encode) {
+		const samples = pcmToSamples(await readFile(filePath));
+		return maxSeconds === undefined ? samples : samples.subarray(0, maxSeconds * SAMPLE_RATE);
+	}
 	try {
-		return await decodeFile(filePath);
+		return await decodeFile(filePath, { maxSeconds });
 	} catch (error) {
 		if (error instanceof FfmpegMissingError) throw error;
 		const reason = error instanceof Error ? error.message.replace(/^.*?: /, '') : String(error);

@@ -7,6 +7,11 @@
 /** Marks a number that Python holds as a float, so that 3 prints as `3.0`. */
 export class PyFloat {
 	constructor(readonly value: number) {}
+
+	/** In plain JSON (JSON.stringify, Response.json) it is just the number. */
+	toJSON(): number {
+		return this.value;
+	}
 }
 
 export type PyJson = null | boolean | string | number | PyFloat | PyJson[] | { [key: string]: PyJson };

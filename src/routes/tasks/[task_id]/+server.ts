@@ -2,6 +2,7 @@
 import { json } from '@sveltejs/kit';
 import type { Transcript } from '$lib/core/transcript';
 import { writeTranscript } from '$lib/core/writers';
+import { transcriptJson } from '$lib/core/writers/json';
 import { apiRoute, type TaskParams } from '$lib/server/api/calls';
 import { ApiError } from '$lib/server/api/errors';
 import { service } from '$lib/server/service';
@@ -22,8 +23,7 @@ export const GET: RequestHandler = apiRoute('asr', async ({ params }) => {
 	if (task.status === 'done') {
 		const transcript = task.result as Transcript;
 		// json as an object (not a string of JSON inside JSON); the other layouts as their text.
-		const written = writeTranscript(transcript, output);
-		body.result = output === 'json' ? JSON.parse(written) : written;
+		body.result = output === 'json' ? transcriptJson(transcript) : writeTranscript(transcript, output);
 	}
 	if (task.status === 'failed' && task.error) body.error = { code: task.error.status, message: task.error.message };
 	return json(body);
