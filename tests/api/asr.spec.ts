@@ -113,8 +113,12 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	expect(done.result.segments[0]).toMatchObject({ id: 0, start: 0, end: expect.any(Number), text: expect.any(String) });
 	expect((await fetch(`${server.url}/tasks/nope`)).status).toBe(404);
 
-	// Two minutes of speech, two tasks, one at a time: kill the server while the first runs.
-	const long = concatAudio(Array(8).fill(await evalAudioPath('en_jfk.wav')), testInfo.outputPath('long.mp3'), { outputArgs: ['-b:a', '64k'] });
+	// A minute of two speakers, two tasks, one at a time: kill the server while the first runs.
+	// Distinct recordings, not one looped: Whisper conditioned on its own last words may skip a
+	// repeat, and which repeats tiny.en skips differs between CPUs.
+	const parts = ['en_librivox_sonnet001.mp3', 'en_librispeech_2412-153948-0000.flac'].map(recording);
+	const long = concatAudio(await Promise.all(parts.map((part) => evalAudioPath(part.file))), testInfo.outputPath('long.mp3'), { gapSeconds: 2, outputArgs: ['-b:a', '64k'] });
+	const longReference = parts.map((part) => part.reference).join(' ');
 	const crashing = await startServer({ JOB_CONCURRENCY: '1' });
 	const ids: string[] = [];
 	for (const name of ['first.mp3', 'second.mp3']) {
@@ -130,7 +134,10 @@ test('async tasks run to the end, and survive a crash of the server between subm
 		for (const id of ids) {
 			const task = await poll(restarted, id);
 			expect(task.status, JSON.stringify(task)).toBe('done');
-			expect(task.result.match(/ask not what your country/gi)?.length).toBeGreaterThanOrEqual(6);
+			// Here the joined file scores 0.19–0.20 (each dtype; greedy tiny.en drops the sonnet's last
+			// line). What this guards is that each task ends with the whole file's text: without the
+			// second recording the rate is above 0.4.
+			expect(wordErrorRate(longReference, task.result), task.result).toBeLessThanOrEqual(0.35);
 		}
 	} finally {
 		await restarted.stop();
