@@ -5,6 +5,7 @@
  * An upgrade of transformers.js should only need this file checked.
  */
 import { cat, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+import { LogMelSpectrogram, type LogMelSettings } from '../features';
 
 /** What we use of WhisperForConditionalGeneration beyond its typed surface. */
 interface WhisperInternals {
@@ -67,10 +68,27 @@ function toFloat32(tensor: Tensor): Float32Array {
 	return data as Float32Array;
 }
 
+/** What the model's feature extractor (preprocessor_config.json) says about its features. */
+interface WhisperFeatureExtractorInternals {
+	config: { n_fft: number; hop_length: number; n_samples: number; nb_max_frames: number; mel_filters: number[][] };
+	window: Float64Array;
+}
+
+/**
+ * The model's own feature settings, read from transformers.js's extractor so that the mel filters
+ * and window are exactly the ones it would use (80 mel bins, or 128 for large-v3).
+ */
+function melSettings(pipe: AutomaticSpeechRecognitionPipeline): LogMelSettings {
+	const extractor = (pipe.processor as unknown as { feature_extractor: WhisperFeatureExtractorInternals }).feature_extractor;
+	const { n_fft, hop_length, n_samples, nb_max_frames, mel_filters } = extractor.config;
+	return { frameLength: n_fft, hopLength: hop_length, windowSamples: n_samples, maxFrames: nb_max_frames, window: extractor.window, melFilters: mel_filters };
+}
+
 /** Whisper's model, processor and tokenizer from a loaded ASR pipeline, behind our own calls. */
 export class WhisperRuntime {
 	readonly #model: WhisperInternals;
 	readonly #pipe: AutomaticSpeechRecognitionPipeline;
+	#melSpectrogram: LogMelSpectrogram | undefined;
 
 	constructor(pipe: AutomaticSpeechRecognitionPipeline) {
 		this.#pipe = pipe;
@@ -95,8 +113,8 @@ export class WhisperRuntime {
 
 	/** Log-mel features of exactly 30 s of 16 kHz samples (shorter input is zero-padded). */
 	async features(samples: Float32Array): Promise<Tensor> {
-		const { input_features } = (await this.#pipe.processor(samples)) as { input_features: Tensor };
-		return input_features;
+		const mel = (this.#melSpectrogram ??= new LogMelSpectrogram(melSettings(this.#pipe)));
+		return new Tensor('float32', mel.compute(samples), [1, mel.mels, mel.frames]);
 	}
 
 	async encode(features: Tensor): Promise<EncodedWindow> {
