@@ -74,8 +74,19 @@ describe('logit rules', () => {
 		const logits = flat().fill(-5);
 		for (let i = specials.timestampBegin; i < VOCAB; i++) logits[i] = 0;
 		logits[5] = 1; // likelier than any one timestamp, less than all of them together
-		applyRules(logits, { tokens: specials, sampled: [ts(0), 5, 6], timestamps: true });
+		const normalizer = applyRules(logits, { tokens: specials, sampled: [ts(0), 5, 6], timestamps: true });
 		expect(allowed(logits).every((id) => id >= specials.timestampBegin)).toBe(true);
+		// What the search subtracts to get log-probabilities: the edited row's log-sum-exp.
+		expect(normalizer).toBeCloseTo(logSumExp(logits), 5);
+	});
+
+	it('returns the log-sum-exp of the row it leaves, whichever rule applied', () => {
+		for (const sampled of [[], [ts(0), 5], [ts(0), 5, ts(3)]]) {
+			const logits = flat().map((_, i) => Math.sin(i));
+			expect(applyRules(logits, { tokens: specials, sampled, timestamps: true })).toBeCloseTo(logSumExp(logits), 5);
+			const plain = flat().map((_, i) => Math.cos(i));
+			expect(applyRules(plain, { tokens: specials, sampled, timestamps: false })).toBeCloseTo(logSumExp(plain), 5);
+		}
 	});
 
 	it('suppresses all timestamps in no-timestamp mode', () => {

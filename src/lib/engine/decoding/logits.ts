@@ -1,7 +1,7 @@
 /**
  * @file The logit rules Whisper decoding applies before picking each token, as openai/whisper
  * `decoding.py` does (SuppressBlank, SuppressTokens, ApplyTimestampRules): pure functions that
- * edit one row of logits in place, plus the log-softmax helpers the search needs.
+ * edit one row of logits in place, plus the log-sum-exp and ranking helpers the search needs.
  */
 import type { SpecialTokens } from './tokens';
 
@@ -24,13 +24,18 @@ export function suppressTokens(logits: Float32Array, { tokens, sampled }: RuleCo
  * except at the very end, never go backwards, and a segment is never empty. The first token must
  * be a timestamp no later than max_initial_timestamp. When timestamps together are likelier
  * than any single text token, a timestamp must come next.
+ *
+ * Returns log(sum(exp(logits))) of the edited row, which this rule has to compute anyway: the
+ * caller's log-probabilities are `logits[i] - that`, with no second pass over the vocabulary
+ * (each pass is some 50 000 exponentials per decoder step). Without timestamps it returns
+ * undefined.
  */
-export function applyTimestampRules(logits: Float32Array, { tokens, sampled, timestamps }: RuleContext): void {
+export function applyTimestampRules(logits: Float32Array, { tokens, sampled, timestamps }: RuleContext): number | undefined {
 	const { timestampBegin, eot, noTimestamps } = tokens;
 	logits[noTimestamps] = -Infinity;
 	if (!timestamps) {
 		logits.fill(-Infinity, timestampBegin);
-		return;
+		return undefined;
 	}
 	const n = sampled.length;
 	const lastWasTimestamp = n >= 1 && sampled[n - 1]! >= timestampBegin;
@@ -56,17 +61,21 @@ export function applyTimestampRules(logits: Float32Array, { tokens, sampled, tim
 		const lastAllowed = timestampBegin + tokens.maxInitialTimestampIndex;
 		if (lastAllowed + 1 < logits.length) logits.fill(-Infinity, lastAllowed + 1);
 	}
-	const logprobs = logSoftmax(logits);
-	const timestampLogprob = logSumExp(logprobs, timestampBegin, logprobs.length);
+	// Compared as log-probabilities in openai's code; both sides share the same normaliser.
+	const timestampMass = logSumExp(logits, timestampBegin, logits.length);
 	let maxText = -Infinity;
-	for (let i = 0; i < timestampBegin; i++) if (logprobs[i]! > maxText) maxText = logprobs[i]!;
-	if (timestampLogprob > maxText) logits.fill(-Infinity, 0, timestampBegin);
+	for (let i = 0; i < timestampBegin; i++) if (logits[i]! > maxText) maxText = logits[i]!;
+	if (timestampMass > maxText) {
+		logits.fill(-Infinity, 0, timestampBegin);
+		return timestampMass;
+	}
+	return logSumExp(logits);
 }
 
-/** All rules, in openai's order. */
-export function applyRules(logits: Float32Array, context: RuleContext): void {
+/** All rules, in openai's order. Returns log(sum(exp(logits))) of the edited row. */
+export function applyRules(logits: Float32Array, context: RuleContext): number {
 	suppressTokens(logits, context);
-	applyTimestampRules(logits, context);
+	return applyTimestampRules(logits, context) ?? logSumExp(logits);
 }
 
 export function logSumExp(values: ArrayLike<number>, from = 0, to = values.length): number {
@@ -76,13 +85,6 @@ export function logSumExp(values: ArrayLike<number>, from = 0, to = values.lengt
 	let sum = 0;
 	for (let i = from; i < to; i++) sum += Math.exp(values[i]! - max);
 	return max + Math.log(sum);
-}
-
-export function logSoftmax(logits: ArrayLike<number>): Float32Array {
-	const norm = logSumExp(logits);
-	const out = new Float32Array(logits.length);
-	for (let i = 0; i < logits.length; i++) out[i] = logits[i]! - norm;
-	return out;
 }
 
 export function argmax(values: ArrayLike<number>): number {

@@ -4,7 +4,7 @@
  * each further step feeds only the new tokens and reuses the KV cache.
  */
 import { throwIfAborted } from './abort';
-import { applyRules, argmax, logSoftmax, sample, topK } from './logits';
+import { applyRules, argmax, logSumExp, sample, topK } from './logits';
 import { disposeCache, type EncodedWindow, type KvCache, type WhisperRuntime } from './runtime';
 import type { SpecialTokens } from './tokens';
 
@@ -50,7 +50,8 @@ export async function search(
 	throwIfAborted(options.signal);
 	const first = await runtime.step(window, [[...prompt]], null);
 	const sotIndex = prompt.lastIndexOf(specials.sot);
-	const noSpeechProb = Math.exp(logSoftmax(first.logitsAt(0, sotIndex))[specials.noSpeech]!);
+	const sotLogits = first.logitsAt(0, sotIndex);
+	const noSpeechProb = Math.exp(sotLogits[specials.noSpeech]! - logSumExp(sotLogits));
 	const promptLogits = first.logitsAt(0, prompt.length - 1);
 	const maxSampled = Math.min(MAX_SAMPLED, specials.maxLength - prompt.length);
 	const run = options.temperature === 0 && options.beamSize > 1 ? beamSearch : sampleSearch;
@@ -77,9 +78,9 @@ async function sampleSearch(
 			hyps.forEach((hyp, i) => {
 				if (hyp.done) return;
 				const logits = logitRows[i]!;
-				applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
+				const normalizer = applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
 				const token = options.temperature > 0 ? sample(logits, options.temperature, options.random) : argmax(logits);
-				const logprob = logSoftmax(logits)[token]!;
+				const logprob = logits[token]! - normalizer;
 				hyp.sumLogprob += logprob;
 				if (token === specials.eot) hyp.done = true;
 				else {
@@ -121,10 +122,10 @@ async function beamSearch(
 			const candidates: Array<{ source: number; token: number; logprob: number; score: number }> = [];
 			live.forEach((hyp, i) => {
 				const logits = logitRows[i]!;
-				applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
-				const logprobs = logSoftmax(logits);
-				for (const token of topK(logprobs, beamSize + 1)) {
-					candidates.push({ source: i, token, logprob: logprobs[token]!, score: hyp.sumLogprob + logprobs[token]! });
+				const normalizer = applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
+				for (const token of topK(logits, beamSize + 1)) {
+					const logprob = logits[token]! - normalizer;
+					candidates.push({ source: i, token, logprob, score: hyp.sumLogprob + logprob });
 				}
 			});
 			candidates.sort((a, b) => b.score - a.score);
