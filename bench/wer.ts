@@ -12,16 +12,10 @@ import { loadModel, transcribe } from '../src/lib/engine/transcribe';
 import { cacheDirFrom } from '../src/lib/server/config';
 import { decodeFile } from '../src/lib/server/decode';
 import { evalAudioPath, readManifest } from '../tests/support/eval-audio';
-import { normalizeWords, wordErrorRate } from '../tests/support/wer';
+import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
 
 const source = { kind: 'local', root: path.join(cacheDirFrom(process.env), 'models') } as const;
 useModelSource(source);
-
-/** Character error rate for languages written without spaces. */
-function characterErrorRate(reference: string, hypothesis: string): number {
-	const chars = (text: string) => normalizeWords(text).join('').split('').join(' ');
-	return wordErrorRate(chars(reference), chars(hypothesis));
-}
 
 console.log(`Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${new Date().toISOString().slice(0, 10)}; dtype q8, greedy`);
 console.log('| recording | model | metric | error rate | seconds | transcript |\n|---|---|---|---|---|---|');

@@ -29,3 +29,9 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
 	}
 	return previous[hyp.length]! / ref.length;
 }
+
+/** Character error rate, for languages written without spaces (Chinese, Japanese). */
+export function characterErrorRate(reference: string, hypothesis: string): number {
+	const chars = (text: string) => normalizeWords(text).join('').split('').join(' ');
+	return wordErrorRate(chars(reference), chars(hypothesis));
+}

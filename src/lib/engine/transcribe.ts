@@ -29,13 +29,16 @@ export interface LoadOptions {
 	source: ModelSource;
 	/** Precision per graph; by default the device's choice from the registry. */
 	dtypes?: WhisperDtypes;
+	/** CPU threads per model call (onnxruntime's own default when absent: the physical cores). */
+	threads?: number;
 	onProgress?: (info: ProgressInfo) => void;
 }
 
-export async function loadModel({ model, device, source, dtypes, onProgress }: LoadOptions): Promise<LoadedModel> {
+export async function loadModel({ model, device, source, dtypes, threads, onProgress }: LoadOptions): Promise<LoadedModel> {
 	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
 		device: executionDevice(device),
 		dtype: dtypes ?? selectDtypes(device),
+		...(threads ? { session_options: { intraOpNumThreads: threads } } : {}),
 		progress_callback: onProgress
 	})) as AutomaticSpeechRecognitionPipeline;
 	return { model, device, pipe };

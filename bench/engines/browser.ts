@@ -1,0 +1,79 @@
+/**
+ * @file Koe's browser path for the comparison: the built app in headless Chromium, driven like a
+ * user (choose the model, drop each file), on WASM or on WebGPU through SwiftShader (a CPU
+ * emulation of a GPU). A file's time runs from choosing it to the transcript on screen: media
+ * decoding in ffmpeg.wasm, messaging with the worker and the transcription. The model load is
+ * the first file's extra time over a second run of that same file. Memory is the tab's: the
+ * resident memory of the largest renderer process, sampled every 200 ms.
+ */
+import { execFileSync } from 'node:child_process';
+import { chromium } from '@playwright/test';
+import { chromiumPath, quietChromium, swiftShaderWebGpu } from '../../tests/support/chromium';
+import type { WorkItem } from '../workload';
+
+export interface BrowserRun {
+	device: 'wasm' | 'webgpu';
+	model: string;
+	items: WorkItem[];
+	/** The page's base URL (a running `npm start`). */
+	url: string;
+}
+
+export interface BrowserResult {
+	loadSeconds: number;
+	/** The dtypes the page chose for this device, as it reports them. */
+	deviceLabel: string;
+	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string }>;
+}
+
+function tabRssMb(): number {
+	let largest = 0;
+	for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
+		if (line.includes('--type=renderer')) largest = Math.max(largest, Number(line.trim().split(/\s+/)[0]) / 1024);
+	}
+	return largest;
+}
+
+export async function runInBrowser({ device, model, items, url }: BrowserRun): Promise<BrowserResult> {
+	const browser = await chromium.launch({
+		executablePath: chromiumPath,
+		args: device === 'webgpu' ? [...quietChromium, ...swiftShaderWebGpu] : quietChromium
+	});
+	try {
+		const page = await browser.newPage();
+		await page.goto(url);
+		await page.getByTestId('model-select').selectOption(model);
+		const deviceLabel = (await page.getByTestId('device-label').textContent())?.trim() ?? device;
+		let runs = 0;
+		const transcribe = async (item: WorkItem) => {
+			// The language is given, as to the other engines (English-only models have no choice).
+			if (!model.endsWith('.en')) await page.getByTestId('language-select').selectOption(item.language);
+			let peak = tabRssMb();
+			const sampler = setInterval(() => (peak = Math.max(peak, tabRssMb())), 200);
+			const started = performance.now();
+			await page.getByTestId('file-input').setInputFiles(item.path);
+			// Each finished run adds a history entry (runs of the same file differ by their count).
+			runs++;
+			await page.waitForFunction(
+				(count) => document.querySelectorAll('[data-testid="history-entry"]').length >= count || document.querySelector('[data-testid="error"]'),
+				runs,
+				{ timeout: 3 * 60 * 60_000, polling: 100 }
+			);
+			const error = page.getByTestId('error');
+			if (await error.count()) throw new Error(`${item.name}: ${await error.textContent()}`);
+			const seconds = (performance.now() - started) / 1000;
+			clearInterval(sampler);
+			const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+			return { item, seconds, peakRssMb: peak, text };
+		};
+		// Warm up on the shortest file: its first run includes the model's load, the second does not.
+		const shortest = [...items].sort((a, b) => a.audioSeconds - b.audioSeconds)[0]!;
+		const cold = await transcribe(shortest);
+		const warm = await transcribe(shortest);
+		const files = [];
+		for (const item of items) files.push(item === shortest ? warm : await transcribe(item));
+		return { loadSeconds: Math.max(0, cold.seconds - warm.seconds), deviceLabel, files };
+	} finally {
+		await browser.close();
+	}
+}
