@@ -3,6 +3,7 @@ import { findLanguage, getLanguage, LANGUAGES, LANGUAGE_CODES } from '$lib/core/
 import { dtw, medianFilter, mergePunctuations, splitWords, type WordTiming } from '$lib/engine/decoding/alignment';
 import { compressionRatio } from '$lib/engine/decoding/compression';
 import { applyRules, applyTimestampRules, logSumExp, suppressTokens, topK } from '$lib/engine/decoding/logits';
+import { permuteRowsInPlace } from '$lib/engine/decoding/runtime';
 import { splitByTimestamps } from '$lib/engine/decoding/segments';
 import { buildPrompt, readSpecialTokens, sotSequence, type SpecialTokens } from '$lib/engine/decoding/tokens';
 import { needsFallback } from '$lib/engine/decoding/window';
@@ -238,5 +239,17 @@ describe('word alignment helpers', () => {
 		const alignment = [w(' "'), w('Hi'), w(','), w(' you'), w('.')];
 		mergePunctuations(alignment);
 		expect(alignment.map((a) => a.word)).toEqual(['', ' "Hi,', '', ' you.', '']);
+	});
+});
+
+describe('beam cache rows', () => {
+	it('moves rows in place, reading every source before it is overwritten', () => {
+		const rows = (data: Float32Array) => Array.from({ length: data.length / 2 }, (_, i) => Array.from(data.subarray(i * 2, i * 2 + 2)));
+		const data = Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+		permuteRowsInPlace(data, 5, [1, 0, 0, 4, 3]);
+		expect(rows(data)).toEqual([[1, 1], [0, 0], [0, 0], [4, 4], [3, 3]]);
+		const same = Float32Array.from([5, 6, 7, 8]);
+		permuteRowsInPlace(same, 2, [0, 1]);
+		expect(Array.from(same)).toEqual([5, 6, 7, 8]);
 	});
 });

@@ -173,11 +173,21 @@ export class WhisperRuntime {
 	 * one prompt row that start a beam search). On WebGPU the rows are read back to the CPU.
 	 */
 	async selectRows(cache: KvCache, rows: number[]): Promise<KvCache> {
+		const sameBatch = rows.length === cache.batch;
+		// Beams that kept their places (most steps, once the search settles) need no copy at all.
+		if (sameBatch && rows.every((row, i) => row === i)) return cache;
 		const tensors: Record<string, Tensor> = {};
 		for (const [name, tensor] of Object.entries(cache.tensors)) {
 			// Every row attends to the same audio, so the cross-attention cache only needs copying
 			// when the batch changes size (one prompt row becoming `beamSize` beams).
-			if (name.includes('.encoder.') && rows.length === cache.batch) {
+			if (name.includes('.encoder.') && sameBatch) {
+				tensors[name] = tensor;
+				continue;
+			}
+			if (sameBatch && !isGpu(tensor)) {
+				// The decoder's cache came back from the last step in buffers of our own: move only
+				// the rows that changed, in place, instead of allocating and copying the whole cache.
+				permuteRowsInPlace(tensor.data as Float32Array, cache.batch, rows);
 				tensors[name] = tensor;
 				continue;
 			}
@@ -218,6 +228,19 @@ export class WhisperRuntime {
 			}
 		};
 	}
+}
+
+/** Row i of `data` (batch rows of equal size) becomes old row rows[i]. */
+export function permuteRowsInPlace(data: Float32Array | Uint16Array, batch: number, rows: readonly number[]): void {
+	const rowSize = data.length / batch;
+	// Keep a copy of each row that is read for another place before any row is overwritten.
+	const sources = new Map<number, Float32Array | Uint16Array>();
+	rows.forEach((row, i) => {
+		if (row !== i && !sources.has(row)) sources.set(row, data.slice(row * rowSize, (row + 1) * rowSize));
+	});
+	rows.forEach((row, i) => {
+		if (row !== i) data.set(sources.get(row)!, i * rowSize);
+	});
 }
 
 export function disposeCache(cache: KvCache | null): void {
