@@ -70,6 +70,21 @@ test('takes `file` as an alias, word timestamps, and headerless PCM with or with
 	expect(odd.status).toBe(400);
 });
 
+test('beam_size picks beam search per request, on both families; a bad value is a 400 naming it', async () => {
+	const beams = await asr('?beam_size=5&output=json', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }));
+	expect(beams.status).toBe(200);
+	expect(wordErrorRate(jfk.reference, (await beams.json()).text)).toBeLessThanOrEqual(0.1);
+	const form = formWith('file', { name: 'en_jfk.wav', bytes: jfkBytes });
+	form.set('model', 'whisper-1');
+	form.set('beam_size', '5');
+	const openai = await fetch(`${server.url}/v1/audio/transcriptions`, { method: 'POST', body: form });
+	expect(openai.status).toBe(200);
+	expect(wordErrorRate(jfk.reference, (await openai.json()).text)).toBeLessThanOrEqual(0.1);
+	const refused = await asr('?beam_size=0', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }));
+	expect(refused.status).toBe(400);
+	expect((await refused.json()).message).toMatch(/"beam_size"/);
+});
+
 test('POST /detect-language names the language and its probability', async () => {
 	const response = await asr('', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }), '/detect-language');
 	expect(response.status).toBe(200);

@@ -46,7 +46,11 @@ test('a capable browser may choose the server', async ({ page }, testInfo) => {
 	await expect(page.getByTestId('route')).toHaveCount(0);
 	await page.getByTestId('route-select').selectOption('server');
 	await expect(page.getByTestId('route')).toContainText('as chosen');
-	const uploads = page.waitForRequest((request) => request.url().includes('/asr/async') && request.method() === 'POST');
+	// The decoding chosen on the page goes with the job.
+	await page.getByTestId('beam-select').selectOption('5');
+	const uploads = page.waitForRequest(
+		(request) => request.url().includes('/asr/async') && request.url().includes('beam_size=5') && request.method() === 'POST'
+	);
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
 	await uploads;
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: SERVER_TIMEOUT_MS });

@@ -11,7 +11,7 @@ import { findLanguage } from '../../src/lib/core/languages';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
 import { concatAudio, makeVideo } from '../support/media';
-import { normalizeWords } from '../support/wer';
+import { normalizeWords, wordErrorRate } from '../support/wer';
 
 const MODEL_TIMEOUT_MS = 5 * 60_000;
 
@@ -46,6 +46,19 @@ test('detects the language of each non-English recording, with its confidence', 
 		expect(sure, entry.file).toBeGreaterThan(50);
 		console.log(`[wasm] ${entry.file}: ${await page.getByTestId('language').textContent()}`);
 	}
+});
+
+test('five beams, chosen in the options, transcribe in the page and are remembered', async ({ page }) => {
+	const jfk = recording('en_jfk.wav');
+	await page.goto('/');
+	await expect(page.getByTestId('beam-select')).toHaveValue('1'); // greedy by default
+	await page.getByTestId('beam-select').selectOption('5');
+	await transcribeFile(page, 'tiny.en', await evalAudioPath(jfk.file));
+	const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+	expect(wordErrorRate(jfk.reference, text), text).toBeLessThanOrEqual(0.1);
+	console.log(`[wasm] 5 beams: ${await page.getByTestId('summary').textContent()}`);
+	await page.reload();
+	await expect(page.getByTestId('beam-select')).toHaveValue('5');
 });
 
 test('translates German speech into English', async ({ page }) => {

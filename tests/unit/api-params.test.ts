@@ -31,13 +31,14 @@ describe('parseAsrQuery', () => {
 			initialPrompt: null,
 			vadFilter: false,
 			wordTimestamps: false,
+			beamSize: null,
 			output: 'txt',
 			outputExtension: 'txt'
 		});
 	});
 
 	it('reads every option', () => {
-		const options = parseAsrQuery(query('encode=false&task=translate&language=de&initial_prompt=Hallo&vad_filter=true&word_timestamps=1&output=srt'));
+		const options = parseAsrQuery(query('encode=false&task=translate&language=de&initial_prompt=Hallo&vad_filter=true&word_timestamps=1&beam_size=5&output=srt'));
 		expect(options).toEqual({
 			encode: false,
 			task: 'translate',
@@ -45,6 +46,7 @@ describe('parseAsrQuery', () => {
 			initialPrompt: 'Hallo',
 			vadFilter: true,
 			wordTimestamps: true,
+			beamSize: 5,
 			output: 'srt',
 			outputExtension: 'srt'
 		});
@@ -61,6 +63,14 @@ describe('parseAsrQuery', () => {
 		expect(error.param).toBe('encode');
 		expect(error.message).toBe('Invalid value "maybe" for parameter "encode": expected true or false.');
 		expect(failure(() => parseAsrQuery(query('word_timestamps='))).param).toBe('word_timestamps');
+	});
+
+	it('refuses a beam size that is not a whole number from 1 to 16', () => {
+		for (const beams of ['0', '17', '2.5', 'wide']) {
+			const error = failure(() => parseAsrQuery(query(`beam_size=${beams}`)));
+			expect(error.status).toBe(400);
+			expect(error.param).toBe('beam_size');
+		}
 	});
 
 	it('lets the last of a repeated key win', () => {
@@ -120,16 +130,17 @@ describe('parseOpenAiForm', () => {
 			prompt: null,
 			responseFormat: 'json',
 			temperature: 0,
+			beamSize: null,
 			granularities: ['segment']
 		});
 	});
 
 	it('reads every field, as openai-node sends them', () => {
 		const options = parseOpenAiForm(
-			{ model: 'whisper-1', language: 'fr', prompt: 'Bonjour', response_format: 'verbose_json', temperature: '0.4', 'timestamp_granularities[]': ['word', 'segment'] },
+			{ model: 'whisper-1', language: 'fr', prompt: 'Bonjour', response_format: 'verbose_json', temperature: '0.4', beam_size: '5', 'timestamp_granularities[]': ['word', 'segment'] },
 			'transcriptions'
 		);
-		expect(options).toEqual({ model: 'whisper-1', language: 'fr', prompt: 'Bonjour', responseFormat: 'verbose_json', temperature: 0.4, granularities: ['word', 'segment'] });
+		expect(options).toEqual({ model: 'whisper-1', language: 'fr', prompt: 'Bonjour', responseFormat: 'verbose_json', temperature: 0.4, beamSize: 5, granularities: ['word', 'segment'] });
 	});
 
 	it('needs a model', () => {

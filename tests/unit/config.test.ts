@@ -24,6 +24,12 @@ describe('server config', () => {
 		expect(config.modelSource).toBe('local');
 	});
 
+	it('decodes greedily unless BEAM_SIZE says how many beams', () => {
+		expect(readConfig({ KOE_CACHE: emptyCache }).beamSize).toBe(1);
+		expect(readConfig({ KOE_CACHE: emptyCache, BEAM_SIZE: '5' }).beamSize).toBe(5);
+		expect(() => readConfig({ BEAM_SIZE: '0' })).toThrow(/BEAM_SIZE: "0".*integer from 1 to 16/);
+	});
+
 	it('names the variable and the allowed values for a bad one', () => {
 		expect(() => readConfig({ PORT: 'ninety' })).toThrow(/PORT: "ninety".*integer from 1 to 65535/);
 		expect(() => readConfig({ MODEL_SOURCE: 's3' })).toThrow(/MODEL_SOURCE: "s3".*local or hub/);

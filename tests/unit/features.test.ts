@@ -16,11 +16,15 @@ function naiveDft(re: Float64Array, im: Float64Array): [Float64Array, Float64Arr
 	const outRe = new Float64Array(n);
 	const outIm = new Float64Array(n);
 	for (let k = 0; k < n; k++) {
+		let sumRe = 0;
+		let sumIm = 0;
 		for (let t = 0; t < n; t++) {
 			const angle = (-2 * Math.PI * k * t) / n;
-			outRe[k] += re[t]! * Math.cos(angle) - im[t]! * Math.sin(angle);
-			outIm[k] += re[t]! * Math.sin(angle) + im[t]! * Math.cos(angle);
+			sumRe += re[t]! * Math.cos(angle) - im[t]! * Math.sin(angle);
+			sumIm += re[t]! * Math.sin(angle) + im[t]! * Math.cos(angle);
 		}
+		outRe[k] = sumRe;
+		outIm[k] = sumIm;
 	}
 	return [outRe, outIm];
 }

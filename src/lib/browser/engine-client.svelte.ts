@@ -307,11 +307,12 @@ class TranscriptionJob {
 
 /** The engine options from the user's settings, for this model. */
 function transcribeOptions(model: ModelEntry): TranscribeOptions {
-	const { task, language, initialPrompt, wordTimestamps } = settings.current;
+	const { task, language, initialPrompt, wordTimestamps, beamSize } = settings.current;
 	return {
 		...(model.multilingual ? { task, ...(language ? { language } : {}) } : {}),
 		...(initialPrompt.trim() ? { initialPrompt: initialPrompt.trim() } : {}),
-		wordTimestamps
+		wordTimestamps,
+		beamSize
 	};
 }
 

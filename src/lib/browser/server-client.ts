@@ -25,6 +25,7 @@ function query(options: TranscribeOptions): string {
 	if (options.language) params.set('language', options.language);
 	if (options.initialPrompt) params.set('initial_prompt', options.initialPrompt);
 	if (options.wordTimestamps) params.set('word_timestamps', 'true');
+	if (options.beamSize) params.set('beam_size', String(options.beamSize));
 	return params.toString();
 }
 

@@ -18,6 +18,8 @@ export interface Settings {
 	language: string;
 	initialPrompt: string;
 	wordTimestamps: boolean;
+	/** Beams at temperature 0: 1 is greedy (fastest), 5 is faster-whisper's default (more accurate). */
+	beamSize: number;
 	/** Write Chinese speech in Simplified characters even where the model writes Traditional. */
 	simplifiedChinese: boolean;
 	/** The interface language the user chose; empty to follow the browser. */
@@ -32,10 +34,14 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	language: '',
 	initialPrompt: '',
 	wordTimestamps: false,
+	beamSize: 1,
 	simplifiedChinese: false,
 	uiLocale: '',
 	route: 'auto'
 });
+
+/** The decoding choices the page offers: greedy, or faster-whisper's 5 beams. */
+export const BEAM_CHOICES = [1, 5] as const;
 
 const STORAGE_KEY = 'koe:settings';
 
@@ -50,6 +56,7 @@ export function sanitizeSettings(stored: unknown): Settings {
 		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
+		beamSize: pick('beamSize', (v) => (BEAM_CHOICES as readonly unknown[]).includes(v)),
 		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean'),
 		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v))),
 		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server')

@@ -34,6 +34,8 @@ export interface ServerConfig {
 	syncTimeoutSeconds: number;
 	/** Transcriptions run at once. */
 	concurrency: number;
+	/** Beams for requests that do not say (beam_size): 1 is greedy; faster-whisper's services use 5. */
+	beamSize: number;
 	/** Finished tasks and their files are deleted after this long. */
 	taskTtlHours: number;
 }
@@ -88,6 +90,7 @@ export function readConfig(env: Env = process.env): ServerConfig {
 		maxUploadBytes: integer(env, 'MAX_UPLOAD_MB', 1024, 1, 1_000_000) * 1024 * 1024,
 		syncTimeoutSeconds: integer(env, 'SYNC_TIMEOUT_S', 600, 1, 86_400),
 		concurrency: integer(env, 'JOB_CONCURRENCY', 1, 1, 64),
+		beamSize: integer(env, 'BEAM_SIZE', 1, 1, 16),
 		taskTtlHours: integer(env, 'TASK_TTL_HOURS', 24, 1, 24 * 365),
 		port: integer(env, 'PORT', 9000, 1, 65535),
 		host: env.HOST || '0.0.0.0',

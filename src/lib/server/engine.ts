@@ -25,9 +25,11 @@ export class ServerEngine {
 	state: EngineState = { status: 'loading' };
 	readonly modelId: string;
 	readonly ready: Promise<LoadedModel>;
+	readonly #defaultBeamSize: number;
 
 	constructor(config: ServerConfig) {
 		this.modelId = config.model;
+		this.#defaultBeamSize = config.beamSize;
 		this.ready = this.#load(config);
 		this.ready.then(
 			() => (this.state = { status: 'ready' }),
@@ -52,7 +54,7 @@ export class ServerEngine {
 		onProgress?: (progress: TranscribeProgress) => void,
 		signal?: AbortSignal
 	): Promise<Transcript> {
-		return transcribe(await this.ready, samples, options, onProgress, signal);
+		return transcribe(await this.ready, samples, { beamSize: this.#defaultBeamSize, ...options }, onProgress, signal);
 	}
 
 	/** The language of the first 30 s. */

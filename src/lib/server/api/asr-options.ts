@@ -8,6 +8,7 @@ export function engineOptions(options: AsrOptions): TranscribeOptions {
 		...(options.language ? { language: options.language } : {}),
 		...(options.initialPrompt ? { initialPrompt: options.initialPrompt } : {}),
 		wordTimestamps: options.wordTimestamps,
-		vadFilter: options.vadFilter
+		vadFilter: options.vadFilter,
+		...(options.beamSize ? { beamSize: options.beamSize } : {})
 	};
 }

@@ -19,6 +19,7 @@ function engineOptions(options: OpenAiOptions, task: 'transcribe' | 'translate')
 		...(options.language ? { language: options.language } : {}),
 		...(options.prompt ? { initialPrompt: options.prompt } : {}),
 		wordTimestamps: options.granularities.includes('word'),
+		...(options.beamSize ? { beamSize: options.beamSize } : {}),
 		// OpenAI: 0 means "raise it by the log-probability thresholds", Whisper's fallback ladder.
 		...(options.temperature > 0 ? { temperature: options.temperature } : {})
 	};

@@ -284,6 +284,10 @@ const schemas = {
 
 // ---- parameters (the /asr family's query) ----
 
+const BEAM_SIZE_DESCRIPTION =
+	'Beams at temperature 0 (an extension to both APIs, as whisper.cpp\'s server has). 1 is greedy, the fastest; 5 is faster-whisper\'s default, somewhat more accurate and about twice the time. Absent: the server\'s BEAM_SIZE (1 unless its operator chose otherwise).';
+const BEAM_SIZE_SCHEMA: Schema = { type: 'integer', minimum: 1, maximum: 16 };
+
 const parameters = {
 	encode: booleanQuery('encode', true, 'Decode the upload with ffmpeg. false: the body is headerless 16-bit little-endian mono PCM at 16 kHz (a WAV header is skipped if present).'),
 	task: {
@@ -308,6 +312,13 @@ const parameters = {
 	},
 	vad_filter: booleanQuery('vad_filter', false, 'Skip stretches without speech.'),
 	word_timestamps: booleanQuery('word_timestamps', false, 'Time every word (json: `words` per segment; vtt/srt: cues built from words).'),
+	beam_size: {
+		name: 'beam_size',
+		in: 'query',
+		required: false,
+		description: BEAM_SIZE_DESCRIPTION,
+		schema: BEAM_SIZE_SCHEMA
+	},
 	output: {
 		name: 'output',
 		in: 'query',
@@ -318,7 +329,7 @@ const parameters = {
 	task_id: { name: 'task_id', in: 'path', required: true, schema: { type: 'string' } }
 } satisfies Record<string, ParameterObject>;
 
-const ASR_QUERY = ['encode', 'task', 'language', 'initial_prompt', 'vad_filter', 'word_timestamps', 'output'] as const;
+const ASR_QUERY = ['encode', 'task', 'language', 'initial_prompt', 'vad_filter', 'word_timestamps', 'beam_size', 'output'] as const;
 
 // ---- request bodies ----
 
@@ -362,6 +373,7 @@ const requestBodies = {
 				prompt: openAiFields.prompt,
 				response_format: openAiFields.response_format,
 				temperature: openAiFields.temperature,
+				beam_size: { ...BEAM_SIZE_SCHEMA, description: BEAM_SIZE_DESCRIPTION },
 				'timestamp_granularities[]': {
 					type: 'array',
 					items: { type: 'string', enum: TIMESTAMP_GRANULARITIES },
@@ -375,7 +387,7 @@ const requestBodies = {
 	Translation: multipart({
 		type: 'object',
 		required: ['file', 'model'],
-		properties: { ...openAiFields }
+		properties: { ...openAiFields, beam_size: { ...BEAM_SIZE_SCHEMA, description: BEAM_SIZE_DESCRIPTION } }
 	})
 } satisfies Record<string, RequestBodyObject>;
 

@@ -30,6 +30,8 @@ export interface AsrOptions {
 	initialPrompt: string | null;
 	vadFilter: boolean;
 	wordTimestamps: boolean;
+	/** null: the server's BEAM_SIZE. */
+	beamSize: number | null;
 	/** The layout served (an unknown `output` falls back to txt). */
 	output: OutputFormatId;
 	/** The `output` value as sent: the download name ends with it (`text` → `x.mp3.text`). */
@@ -47,6 +49,8 @@ export interface OpenAiOptions {
 	prompt: string | null;
 	responseFormat: ResponseFormat;
 	temperature: number;
+	/** null: the server's BEAM_SIZE. */
+	beamSize: number | null;
 	granularities: TimestampGranularity[];
 }
 
@@ -192,6 +196,7 @@ export function parseAsrQuery(search: URLSearchParams): AsrOptions {
 		initialPrompt: query.initial_prompt as string | null,
 		vadFilter: query.vad_filter as boolean,
 		wordTimestamps: query.word_timestamps as boolean,
+		beamSize: (query.beam_size as number | null | undefined) ?? null,
 		output,
 		outputExtension: search.getAll('output').at(-1) ?? output
 	};
@@ -281,6 +286,7 @@ export function parseOpenAiForm(fields: Record<string, string | string[]>, endpo
 		prompt: form.prompt as string | null,
 		responseFormat,
 		temperature: form.temperature as number,
+		beamSize: (form.beam_size as number | null | undefined) ?? null,
 		granularities: [...granularities]
 	};
 }
