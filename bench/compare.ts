@@ -106,6 +106,8 @@ const errorRate = (item: WorkItem, text: string) =>
 	UNSPACED_LANGUAGES.has(item.language) ? characterErrorRate(item.reference, text) : wordErrorRate(item.reference, text);
 
 const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+/** A speed ratio: two decimals, or two significant digits when it is far below 1 (SwiftShader). */
+const ratio = (value: number) => (Number.isFinite(value) && value > 0 && value < 0.1 ? value.toPrecision(2) : fmt(value, 2));
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '–');
 
 function summaryTable(rows: Row[]): string {
@@ -125,7 +127,7 @@ function summaryTable(rows: Row[]): string {
 		const long = row.files.find((f) => f.item.name.includes('-min file'));
 		const meanRate = recordings.reduce((sum, f) => sum + errorRate(f.item, f.text), 0) / recordings.length;
 		lines.push(
-			`| ${row.engine} | ${row.model} | ${row.dtype} | ${row.beam} | ${row.files.length} | ${fmt(audio)} | ${fmt(wall)} | ${fmt(audio / wall)}x | ${fmt(peerWall / wall, 2)} | ${fmt(Math.max(...row.files.map((f) => f.peakRssMb)), 0)} | ${percent(meanRate)} | ${long ? percent(errorRate(long.item, long.text)) : '–'} | ${fmt(row.loadSeconds, 2)} |`
+			`| ${row.engine} | ${row.model} | ${row.dtype} | ${row.beam} | ${row.files.length} | ${fmt(audio)} | ${fmt(wall)} | ${fmt(audio / wall)}x | ${ratio(peerWall / wall)} | ${fmt(Math.max(...row.files.map((f) => f.peakRssMb)), 0)} | ${percent(meanRate)} | ${long ? percent(errorRate(long.item, long.text)) : '–'} | ${fmt(row.loadSeconds, 2)} |`
 		);
 	}
 	return lines.join('\n');
@@ -151,7 +153,7 @@ console.log(`Machine: ${machine}; ${date}; threads ${threads}; models ${models.j
 const rows: Row[] = [];
 const report = (row: Row) => {
 	rows.push(row);
-	console.log(summaryTable([row]).split('\n').slice(2).join('\n'));
+	console.log(summaryTable(rows).split('\n').at(-1));
 };
 const server = flag('no-browser') ? null : await startServer();
 try {
