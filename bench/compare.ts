@@ -21,6 +21,7 @@ import { cacheDirFrom } from '../src/lib/server/config';
 import { startServer } from '../tests/support/server';
 import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
 import { runInBrowser } from './engines/browser';
+import { describeMachine, processMemoryMb, today } from './machine';
 import { EVENT_PREFIX, type EngineEvent, type EngineJob } from './engines/protocol';
 import { workload, type WorkItem } from './workload';
 
@@ -47,16 +48,6 @@ interface Row {
 	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string }>;
 }
 
-/** Resident memory of a process, in MB (0 once it is gone). */
-function rssMb(pid: number): number {
-	try {
-		const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-		return match ? Number(match[1]) / 1024 : 0;
-	} catch {
-		return 0;
-	}
-}
-
 /** Runs an engine in a child process (protocol.ts), sampling its memory per file. */
 function runChild(command: string, args: string[], job: EngineJob, items: WorkItem[]): Promise<Omit<Row, 'engine' | 'model' | 'dtype' | 'beam'>> {
 	return new Promise((resolve, reject) => {
@@ -65,7 +56,7 @@ function runChild(command: string, args: string[], job: EngineJob, items: WorkIt
 		const files: Row['files'] = [];
 		let loadSeconds = 0;
 		let peak = 0;
-		const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 100);
+		const sampler = setInterval(() => (peak = Math.max(peak, processMemoryMb(child.pid!))), 100);
 		let stderr = '';
 		let pending = '';
 		child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -77,8 +68,8 @@ function runChild(command: string, args: string[], job: EngineJob, items: WorkIt
 				if (!line.startsWith(EVENT_PREFIX)) continue;
 				const event = JSON.parse(line.slice(EVENT_PREFIX.length)) as EngineEvent;
 				if (event.event === 'loaded') loadSeconds = event.seconds;
-				if (event.event === 'start') peak = rssMb(child.pid!);
-				if (event.event === 'done') files.push({ item: byPath.get(event.path)!, seconds: event.seconds, peakRssMb: Math.max(peak, rssMb(child.pid!)), text: event.text });
+				if (event.event === 'start') peak = processMemoryMb(child.pid!);
+				if (event.event === 'done') files.push({ item: byPath.get(event.path)!, seconds: event.seconds, peakRssMb: Math.max(peak, processMemoryMb(child.pid!)), text: event.text });
 			}
 		});
 		child.on('error', reject);
@@ -145,9 +136,8 @@ function detailTable(rows: Row[]): string {
 	return lines.join('\n');
 }
 
-const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model ?? 'unknown CPU';
-const machine = `${threads} cores, ${cpuModel}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const date = new Date().toISOString().slice(0, 10);
+const machine = describeMachine();
+const date = today();
 console.log(`Machine: ${machine}; ${date}; threads ${threads}; models ${models.join(', ')}; beams ${beams.join(', ')}`);
 
 const rows: Row[] = [];

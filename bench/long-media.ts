@@ -6,22 +6,12 @@
  * Tab memory is the resident memory of the page's renderer process (the page and its workers
  * live there; it is the largest renderer), sampled every 500 ms; the peak is reported.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { describeMachine, tabRssMb, today } from './machine';
 import { makeLongFile } from './speech';
 
 const PORT = 9190;
-
-/** Resident memory (MB) of the largest Chromium renderer: the tab (others are browser UI). */
-function tabRssMb(): number {
-	let largest = 0;
-	for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
-		if (line.includes('--type=renderer')) largest = Math.max(largest, Number(line.trim().split(/\s+/)[0]) / 1024);
-	}
-	return largest;
-}
 
 async function measure(file: string, minutes: number) {
 	const browser = await chromium.launch({
@@ -49,8 +39,7 @@ try {
 		if (await fetch(`http://localhost:${PORT}/`).then((r) => r.ok, () => false)) break;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
-	console.log(`Machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${new Date().toISOString().slice(0, 10)}`);
+	console.log(`Machine: ${describeMachine()}; ${today()}`);
 	console.log('| file | wall s | realtime factor | peak tab RSS (MB) | segments |\n|---|---|---|---|---|');
 	for (const minutes of (process.argv[2] ?? '10,60').split(',').map(Number)) {
 		const result = await measure(await makeLongFile(minutes), minutes);

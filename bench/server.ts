@@ -5,15 +5,9 @@
  * and the server process's peak resident memory. Needs `npm run build`. Prints a Markdown table.
  */
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import { formWith, startServer, type TestServer } from '../tests/support/server';
+import { describeMachine, processMemoryMb, today } from './machine';
 import { makeLongFile } from './speech';
-
-/** The process's peak resident set (VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-	const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-	return match ? Number(match[1]) / 1024 : NaN;
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 	const started = performance.now();
@@ -49,8 +43,7 @@ async function asyncRun(server: TestServer, file: string, copies: number): Promi
 	return seconds;
 }
 
-const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
-console.log(`Machine: ${os.cpus().length} cores, ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${new Date().toISOString().slice(0, 10)}`);
+console.log(`Machine: ${describeMachine()}; ${today()}`);
 console.log('| model | mode | audio s | wall s | audio s per wall s | peak server RSS (MB) |\n|---|---|---|---|---|---|');
 const tenMinutes = await makeLongFile(10);
 const quarter = await makeLongFile(2.5);
@@ -58,9 +51,9 @@ for (const model of (process.argv[2] ?? 'tiny.en,base').split(',')) {
 	const server = await startServer({ MODEL: model, JOB_CONCURRENCY: '1', SYNC_TIMEOUT_S: '3600' });
 	try {
 		const sync = await syncRun(server, tenMinutes);
-		console.log(`| ${model} | sync, 1 × 10 min | 600 | ${sync.toFixed(1)} | ${(600 / sync).toFixed(1)} | ${peakRssMb(server.pid).toFixed(0)} |`);
+		console.log(`| ${model} | sync, 1 × 10 min | 600 | ${sync.toFixed(1)} | ${(600 / sync).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`);
 		const queued = await asyncRun(server, quarter, 4);
-		console.log(`| ${model} | async, 4 × 2.5 min | 600 | ${queued.toFixed(1)} | ${(600 / queued).toFixed(1)} | ${peakRssMb(server.pid).toFixed(0)} |`);
+		console.log(`| ${model} | async, 4 × 2.5 min | 600 | ${queued.toFixed(1)} | ${(600 / queued).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`);
 	} finally {
 		await server.stop();
 	}

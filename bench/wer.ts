@@ -3,7 +3,6 @@
  * through the same engine the browser runs (here on onnxruntime-node, q8 like the browser's
  * WASM path). Chinese and Japanese are scored by characters, as shared/eval-audio/README.md says.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { UNSPACED_LANGUAGES } from '../src/lib/core/languages';
 import { getModel } from '../src/lib/engine/models';
@@ -13,11 +12,12 @@ import { cacheDirFrom } from '../src/lib/server/config';
 import { decodeFile } from '../src/lib/server/decode';
 import { evalAudioPath, readManifest } from '../tests/support/eval-audio';
 import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
+import { describeMachine, today } from './machine';
 
 const source = { kind: 'local', root: path.join(cacheDirFrom(process.env), 'models') } as const;
 useModelSource(source);
 
-console.log(`Machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; ${new Date().toISOString().slice(0, 10)}; dtype q8, greedy`);
+console.log(`Machine: ${describeMachine()}; ${today()}; dtype q8, greedy`);
 console.log('| recording | model | metric | error rate | seconds | transcript |\n|---|---|---|---|---|---|');
 for (const modelId of ['tiny.en', 'base']) {
 	const model = getModel(modelId);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { cacheDirFrom } from '../src/lib/server/config';
 import { evalAudioPath, readManifest, type Recording } from '../tests/support/eval-audio';
 import { concatAudio } from '../tests/support/media';
+import { ENGLISH_ROUND } from './speech';
 
 export interface WorkItem {
 	/** The name rows are reported under. */
@@ -20,7 +21,6 @@ export interface WorkItem {
 	reference: string;
 }
 
-const LONG_PARTS = ['en_librivox_sonnet001.mp3', 'en_jfk.wav', 'en_librispeech_2412-153948-0000.flac', 'en_ldc93s1_timit.wav'];
 /** Silence between recordings in the long file, so that no sentence runs into the next. */
 const GAP_SECONDS = 1;
 
@@ -32,7 +32,7 @@ function audioSeconds(file: string): number {
 async function longItem(minutes: number): Promise<WorkItem> {
 	const workDir = path.join(cacheDirFrom(process.env), 'bench');
 	mkdirSync(workDir, { recursive: true });
-	const parts = LONG_PARTS.map((file) => readManifest().find((entry) => entry.file === file)!);
+	const parts = ENGLISH_ROUND.map((file) => readManifest().find((entry) => entry.file === file)!);
 	const roundSeconds = parts.reduce((sum, part) => sum + part.durationSeconds + GAP_SECONDS, 0);
 	const rounds = Math.ceil((minutes * 60) / roundSeconds);
 	const target = path.join(workDir, `rounds-${rounds}.mp3`);

@@ -6,9 +6,9 @@
  * the first file's extra time over a second run of that same file. Memory is the tab's: the
  * resident memory of the largest renderer process, sampled every 200 ms.
  */
-import { execFileSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { chromiumPath, quietChromium, swiftShaderWebGpu } from '../../tests/support/chromium';
+import { tabRssMb } from '../machine';
 import type { WorkItem } from '../workload';
 
 export interface BrowserRun {
@@ -24,14 +24,6 @@ export interface BrowserResult {
 	/** The dtypes the page chose for this device, as it reports them. */
 	deviceLabel: string;
 	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string }>;
-}
-
-function tabRssMb(): number {
-	let largest = 0;
-	for (const line of execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' }).split('\n')) {
-		if (line.includes('--type=renderer')) largest = Math.max(largest, Number(line.trim().split(/\s+/)[0]) / 1024);
-	}
-	return largest;
 }
 
 export async function runInBrowser({ device, model, items, url }: BrowserRun): Promise<BrowserResult> {
