@@ -2,7 +2,7 @@
  * @file End-to-end tests in Debian's Chromium (never a downloaded browser) against the built app
  * served by `npm start`. Two projects: WebGPU through SwiftShader (a CPU emulation of a GPU),
  * and WebGPU absent, so the app takes its WASM path; a third drives Safari's engine (WebKitGTK),
- * and a fourth tests the HTTP API on servers of its own.
+ * a fourth tests the HTTP API on servers of its own, and a fifth the container image.
  */
 import { defineConfig } from '@playwright/test';
 import { chromiumPath, quietChromium, swiftShaderWebGpu } from './tests/support/chromium';
@@ -38,7 +38,9 @@ export default defineConfig({
 		// Safari's engine: WebKitGTK driven over WebDriver (tests/webkit/webkit.ts), no WebGPU.
 		{ name: 'webkit', testDir: 'tests/webkit' },
 		// The HTTP API: real servers on real ports (tests/support/server.ts); Chromium for /docs.
-		{ name: 'api', testDir: 'tests/api', use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } } }
+		{ name: 'api', testDir: 'tests/api', use: { launchOptions: { executablePath: chromiumPath, args: quietChromium } } },
+		// Koe's container image (deploy/Containerfile) built and run with podman; skipped without it.
+		{ name: 'container', testDir: 'tests/container' }
 	],
 	webServer: {
 		command: 'npm run build && npm start',

@@ -1,11 +1,11 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { ISOLATION_HEADERS } from './src/lib/server/isolation.ts';
+import { RESPONSE_HEADERS } from './src/lib/server/response-headers.ts';
 
 export default defineConfig({
 	plugins: [sveltekit()],
-	server: { headers: { ...ISOLATION_HEADERS }, fs: { allow: ['workers'] } },
-	preview: { headers: { ...ISOLATION_HEADERS } },
+	server: { headers: { ...RESPONSE_HEADERS }, fs: { allow: ['workers'] } },
+	preview: { headers: { ...RESPONSE_HEADERS } },
 	worker: { format: 'es' },
 	optimizeDeps: {
 		// ffmpeg.wasm starts its own worker from a relative URL, which pre-bundling would break.

@@ -49,7 +49,12 @@ interface Row {
 }
 
 /** Runs an engine in a child process (protocol.ts), sampling its memory per file. */
-function runChild(command: string, args: string[], job: EngineJob, items: WorkItem[]): Promise<Omit<Row, 'engine' | 'model' | 'dtype' | 'beam'>> {
+function runChild(
+	command: string,
+	args: string[],
+	job: EngineJob,
+	items: WorkItem[]
+): Promise<Omit<Row, 'engine' | 'model' | 'dtype' | 'beam'>> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
 		const byPath = new Map(items.map((item) => [item.path, item]));
@@ -69,7 +74,13 @@ function runChild(command: string, args: string[], job: EngineJob, items: WorkIt
 				const event = JSON.parse(line.slice(EVENT_PREFIX.length)) as EngineEvent;
 				if (event.event === 'loaded') loadSeconds = event.seconds;
 				if (event.event === 'start') peak = processMemoryMb(child.pid!);
-				if (event.event === 'done') files.push({ item: byPath.get(event.path)!, seconds: event.seconds, peakRssMb: Math.max(peak, processMemoryMb(child.pid!)), text: event.text });
+				if (event.event === 'done')
+					files.push({
+						item: byPath.get(event.path)!,
+						seconds: event.seconds,
+						peakRssMb: Math.max(peak, processMemoryMb(child.pid!)),
+						text: event.text
+					});
 			}
 		});
 		child.on('error', reject);
@@ -125,7 +136,10 @@ function summaryTable(rows: Row[]): string {
 }
 
 function detailTable(rows: Row[]): string {
-	const lines = ['| engine | model | dtype | beam | file | audio s | wall s | realtime | peak RSS MB | error rate |', '|---|---|---|---|---|---|---|---|---|---|'];
+	const lines = [
+		'| engine | model | dtype | beam | file | audio s | wall s | realtime | peak RSS MB | error rate |',
+		'|---|---|---|---|---|---|---|---|---|---|'
+	];
 	for (const row of rows) {
 		for (const f of row.files) {
 			lines.push(
@@ -150,7 +164,8 @@ try {
 	for (const model of models) {
 		const items = await workload(getModel(model).multilingual, longMinutes);
 		for (const beam of beams) {
-			for (const dtype of ['int8', 'float32']) report({ engine: 'faster-whisper', model, dtype, beam, ...(await fasterWhisper(model, dtype, beam, items)) });
+			for (const dtype of ['int8', 'float32'])
+				report({ engine: 'faster-whisper', model, dtype, beam, ...(await fasterWhisper(model, dtype, beam, items)) });
 			// Beam search multiplies the decoder's work; the slowest dtypes are measured greedy only.
 			for (const dtype of beam === 1 ? ['q8', 'fp32', 'fp16', 'q4'] : ['q8', 'fp32']) {
 				report({ engine: 'koe server (onnxruntime-node)', model, dtype, beam, ...(await koeNode(model, dtype, beam, items)) });
@@ -158,11 +173,25 @@ try {
 		}
 		if (server) {
 			const browser = await runInBrowser({ device: 'wasm', model, items, url: server.url });
-			report({ engine: `koe browser, WASM (${browser.deviceLabel})`, model, dtype: 'q8', beam: 1, loadSeconds: browser.loadSeconds, files: browser.files });
+			report({
+				engine: `koe browser, WASM (${browser.deviceLabel})`,
+				model,
+				dtype: 'q8',
+				beam: 1,
+				loadSeconds: browser.loadSeconds,
+				files: browser.files
+			});
 			if (!flag('no-webgpu')) {
 				const jfk = items.filter((item) => item.name === 'en_jfk.wav');
 				const gpu = await runInBrowser({ device: 'webgpu', model, items: jfk, url: server.url });
-				report({ engine: `koe browser, WebGPU on SwiftShader (${gpu.deviceLabel})`, model, dtype: 'fp32 enc / q4 dec', beam: 1, loadSeconds: gpu.loadSeconds, files: gpu.files });
+				report({
+					engine: `koe browser, WebGPU on SwiftShader (${gpu.deviceLabel})`,
+					model,
+					dtype: 'fp32 enc / q4 dec',
+					beam: 1,
+					loadSeconds: gpu.loadSeconds,
+					files: gpu.files
+				});
 			}
 		}
 	}

@@ -36,7 +36,13 @@ async function measure(file: string, minutes: number) {
 const server = spawn('npx', ['tsx', 'server.ts'], { env: { ...process.env, PORT: String(PORT) }, stdio: 'ignore' });
 try {
 	for (let i = 0; i < 60; i++) {
-		if (await fetch(`http://localhost:${PORT}/`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`http://localhost:${PORT}/`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	console.log(`Machine: ${describeMachine()}; ${today()}`);

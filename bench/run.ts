@@ -6,7 +6,10 @@ const benches: Record<string, string> = {
 	compare: './compare.ts',
 	'long-media': './long-media.ts',
 	wer: './wer.ts',
-	server: './server.ts'
+	server: './server.ts',
+	container: './container.ts',
+	cluster: './cluster.ts',
+	load: './load.ts'
 };
 const benchName = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'compare';
 if (process.argv[2] === benchName) process.argv.splice(2, 1);

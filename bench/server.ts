@@ -5,7 +5,7 @@
  * and the server process's peak resident memory. Needs `npm run build`. Prints a Markdown table.
  */
 import { readFileSync } from 'node:fs';
-import { formWith, startServer, type TestServer } from '../tests/support/server';
+import { finishedTask, formWith, startServer, type TestServer } from '../tests/support/server';
 import { describeMachine, processMemoryMb, today } from './machine';
 import { makeLongFile } from './speech';
 
@@ -17,7 +17,10 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 async function syncRun(server: TestServer, file: string): Promise<number> {
 	const [response, seconds] = await timed(() =>
-		fetch(`${server.url}/asr?output=json`, { method: 'POST', body: formWith('audio_file', { name: 'speech.mp3', bytes: readFileSync(file) }) })
+		fetch(`${server.url}/asr?output=json`, {
+			method: 'POST',
+			body: formWith('audio_file', { name: 'speech.mp3', bytes: readFileSync(file) })
+		})
 	);
 	if (response.status !== 200) throw new Error(`POST /asr: ${response.status} ${await response.text()}`);
 	return seconds;
@@ -32,12 +35,7 @@ async function asyncRun(server: TestServer, file: string, copies: number): Promi
 			})
 		);
 		for (const id of ids) {
-			for (;;) {
-				const task = (await (await fetch(`${server.url}/tasks/${id}`)).json()) as { status: string };
-				if (task.status === 'failed') throw new Error(`task ${id} failed`);
-				if (task.status === 'done') break;
-				await new Promise((resolve) => setTimeout(resolve, 500));
-			}
+			if ((await finishedTask(server.url, id, 500)).status !== 'done') throw new Error(`task ${id} failed`);
 		}
 	});
 	return seconds;
@@ -51,9 +49,13 @@ for (const model of (process.argv[2] ?? 'tiny.en,base').split(',')) {
 	const server = await startServer({ MODEL: model, JOB_CONCURRENCY: '1', SYNC_TIMEOUT_S: '3600' });
 	try {
 		const sync = await syncRun(server, tenMinutes);
-		console.log(`| ${model} | sync, 1 × 10 min | 600 | ${sync.toFixed(1)} | ${(600 / sync).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`);
+		console.log(
+			`| ${model} | sync, 1 × 10 min | 600 | ${sync.toFixed(1)} | ${(600 / sync).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`
+		);
 		const queued = await asyncRun(server, quarter, 4);
-		console.log(`| ${model} | async, 4 × 2.5 min | 600 | ${queued.toFixed(1)} | ${(600 / queued).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`);
+		console.log(
+			`| ${model} | async, 4 × 2.5 min | 600 | ${queued.toFixed(1)} | ${(600 / queued).toFixed(1)} | ${processMemoryMb(server.pid, 'VmHWM').toFixed(0)} |`
+		);
 	} finally {
 		await server.stop();
 	}

@@ -5,11 +5,9 @@
  */
 import path from 'node:path';
 import { UNSPACED_LANGUAGES } from '../src/lib/core/languages';
-import { getModel } from '../src/lib/engine/models';
-import { useModelSource } from '../src/lib/engine/source';
-import { loadModel, transcribe } from '../src/lib/engine/transcribe';
+import { getModel, loadModel, transcribe, useModelSource } from '../src/lib/engine';
 import { cacheDirFrom } from '../src/lib/server/config';
-import { decodeFile } from '../src/lib/server/decode';
+import { decodeFile } from '../src/lib/server/media';
 import { evalAudioPath, readManifest } from '../tests/support/eval-audio';
 import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
 import { describeMachine, today } from './machine';
@@ -31,7 +29,9 @@ for (const modelId of ['tiny.en', 'base']) {
 		const seconds = (performance.now() - started) / 1000;
 		const byChars = UNSPACED_LANGUAGES.has(entry.language);
 		const rate = byChars ? characterErrorRate(entry.reference, result.text) : wordErrorRate(entry.reference, result.text);
-		console.log(`| ${entry.file} | ${modelId} | ${byChars ? 'CER' : 'WER'} | ${(rate * 100).toFixed(1)}% | ${seconds.toFixed(1)} | ${result.text.trim().slice(0, 60)}… |`);
+		console.log(
+			`| ${entry.file} | ${modelId} | ${byChars ? 'CER' : 'WER'} | ${(rate * 100).toFixed(1)}% | ${seconds.toFixed(1)} | ${result.text.trim().slice(0, 60)}… |`
+		);
 	}
 	await loaded.pipe.dispose();
 }

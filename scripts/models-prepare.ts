@@ -11,10 +11,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDirFrom } from '../src/lib/server/config';
-import { decodeFile } from '../src/lib/server/decode';
-import { getModel, type WhisperDtypes } from '../src/lib/engine/models';
-import { loadModel, transcribe } from '../src/lib/engine/transcribe';
-import { useModelSource } from '../src/lib/engine/source';
+import { decodeFile } from '../src/lib/server/media';
+import { getModel, loadModel, transcribe, useModelSource, type WhisperDtypes } from '../src/lib/engine';
 import { evalAudioPath } from '../tests/support/eval-audio';
 import { normalizeWords } from '../tests/support/wer';
 
@@ -64,7 +62,13 @@ async function verifyTinyEn(modelDir: string): Promise<void> {
 		step('tiny.en already verified against faster-whisper');
 		return;
 	}
-	const reference = run(python, [path.join(pythonDir, 'faster_whisper_ref.py'), '--ct2', path.join(cacheDir, 'ct2', 'whisper-tiny.en'), '--audio', jfk]).trim();
+	const reference = run(python, [
+		path.join(pythonDir, 'faster_whisper_ref.py'),
+		'--ct2',
+		path.join(cacheDir, 'ct2', 'whisper-tiny.en'),
+		'--audio',
+		jfk
+	]).trim();
 	step(`faster-whisper (CTranslate2 weights, greedy): ${reference}`);
 
 	useModelSource({ kind: 'local', root: modelDir });

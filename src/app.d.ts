@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		/** adapter-node's: the request as Node received it (its socket says when the client hangs up). */
+		interface Platform {
+			req?: import('node:http').IncomingMessage;
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 /**
  * @file The transcription worker: the Whisper engine behind comlink, off the page's main thread.
- * The page talks to it only through src/lib/browser/engine-client.svelte.ts.
+ * The page talks to it only through src/lib/browser/engine-worker.ts; failures leave it as
+ * EngineFailure codes (src/lib/browser/failures.ts).
  */
 import * as Comlink from 'comlink';
 import { env, type ProgressInfo } from '@huggingface/transformers';
@@ -9,28 +10,26 @@ import asyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import { getModel, type EngineDevice } from '$lib/engine/models';
-import { useModelSource, type ModelSource } from '$lib/engine/source';
+import type { TranscribeOptions } from '$lib/core/options';
 import {
+	getModel,
 	loadModel,
 	transcribe,
+	useModelSource,
+	type EngineDevice,
 	type LoadedModel,
-	type TranscribeOptions,
+	type ModelSource,
 	type TranscribeProgress
-} from '$lib/engine/transcribe';
+} from '$lib/engine';
 import type { Transcript } from '$lib/core/transcript';
+import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
 
 /** What the page may ask of the worker. */
 export interface EngineApi {
-	load(
-		modelId: string,
-		device: EngineDevice,
-		source: ModelSource,
-		onProgress: (info: ProgressInfo) => void
-	): Promise<void>;
+	load(modelId: string, device: EngineDevice, source: ModelSource, onProgress: (info: ProgressInfo) => void): Promise<void>;
 	/** Transcribes `length` samples read through `read`; rejects with an AbortError after cancel(). */
 	transcribe(
 		length: number,
@@ -40,13 +39,17 @@ export interface EngineApi {
 	): Promise<Transcript>;
 	/** Stops the running transcription at the next decoder step. */
 	cancel(): void;
+	/**
+	 * Takes the Web Lock `name` and holds it for as long as this worker lives, so that the page
+	 * learns when the browser ends it; false where there are no Web Locks.
+	 */
+	holdLock(name: string): Promise<boolean>;
 }
 
 let loaded: LoadedModel | undefined;
 let loadedKey = '';
 let running: AbortController | undefined;
 let previous: Promise<void> = Promise.resolve();
-
 
 const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
@@ -56,7 +59,11 @@ const api: EngineApi = {
 		useModelSource(source);
 		await loaded?.pipe.dispose();
 		loaded = undefined;
-		loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
+		try {
+			loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
+		} catch (error) {
+			throw engineFailure(error, 'load', navigator.onLine);
+		}
 		loadedKey = key;
 	},
 	async transcribe(length, read, options, onProgress) {
@@ -74,12 +81,25 @@ const api: EngineApi = {
 		);
 		try {
 			return await work;
+		} catch (error) {
+			throw engineFailure(error, 'transcribe', navigator.onLine);
 		} finally {
 			if (running === controller) running = undefined;
 		}
 	},
 	cancel() {
 		running?.abort();
+	},
+	holdLock(name) {
+		return new Promise((resolve) => {
+			if (!navigator.locks) return resolve(false);
+			navigator.locks
+				.request(name, () => {
+					resolve(true);
+					return new Promise<never>(() => {}); // released only when this worker ends
+				})
+				.catch(() => resolve(false));
+		});
 	}
 };
 
@@ -91,9 +111,9 @@ const api: EngineApi = {
 function configureRuntime(): void {
 	const wasm = env.backends.onnx.wasm;
 	if (!wasm) return;
-	wasm.wasmPaths =
-		'gpu' in navigator ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
+	wasm.wasmPaths = 'gpu' in navigator ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
 }
 
 configureRuntime();
+sendFailureCodes();
 Comlink.expose(api);

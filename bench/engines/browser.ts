@@ -47,7 +47,8 @@ export async function runInBrowser({ device, model, items, url }: BrowserRun): P
 			// Each finished run adds a history entry (runs of the same file differ by their count).
 			runs++;
 			await page.waitForFunction(
-				(count) => document.querySelectorAll('[data-testid="history-entry"]').length >= count || document.querySelector('[data-testid="error"]'),
+				(count) =>
+					document.querySelectorAll('[data-testid="history-entry"]').length >= count || document.querySelector('[data-testid="error"]'),
 				runs,
 				{ timeout: 3 * 60 * 60_000, polling: 100 }
 			);

@@ -4,11 +4,9 @@
  * time of a file covers decoding and transcription; the model load is timed apart.
  */
 import path from 'node:path';
-import { getModel, type Dtype } from '../../src/lib/engine/models';
-import { useModelSource } from '../../src/lib/engine/source';
-import { loadModel, transcribe } from '../../src/lib/engine/transcribe';
+import { getModel, loadModel, transcribe, useModelSource, type Dtype } from '../../src/lib/engine';
 import { cacheDirFrom } from '../../src/lib/server/config';
-import { decodeFile } from '../../src/lib/server/decode';
+import { decodeFile } from '../../src/lib/server/media';
 import { EVENT_PREFIX, type EngineEvent, type EngineJob } from './protocol';
 
 const job = JSON.parse(process.argv[2]!) as EngineJob;
@@ -19,7 +17,13 @@ const model = getModel(job.model);
 const dtype = job.dtype as Dtype;
 
 let started = performance.now();
-const loaded = await loadModel({ model, device: 'cpu', source, dtypes: { encoder_model: dtype, decoder_model_merged: dtype }, threads: job.threads });
+const loaded = await loadModel({
+	model,
+	device: 'cpu',
+	source,
+	dtypes: { encoder_model: dtype, decoder_model_merged: dtype },
+	threads: job.threads
+});
 emit({ event: 'loaded', seconds: (performance.now() - started) / 1000 });
 
 for (const file of job.files) {

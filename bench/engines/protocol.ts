@@ -14,8 +14,6 @@ export interface EngineJob {
 }
 
 export type EngineEvent =
-	| { event: 'loaded'; seconds: number }
-	| { event: 'start'; path: string }
-	| { event: 'done'; path: string; seconds: number; text: string };
+	{ event: 'loaded'; seconds: number } | { event: 'start'; path: string } | { event: 'done'; path: string; seconds: number; text: string };
 
 export const EVENT_PREFIX = 'BENCH ';

@@ -5,12 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import Ajv from 'ajv/dist/2020.js';
 import { expect, test } from '@playwright/test';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { concatAudio } from '../support/media';
-import { formWith, startServer, type TestServer } from '../support/server';
+import { finishedTask, formWith, startServer, type TestServer } from '../support/server';
 import { wordErrorRate } from '../support/wer';
 
 const jfk = recording('en_jfk.wav');
@@ -33,12 +34,22 @@ test('POST /asr answers every output format as whisper-asr-webservice does', asy
 		const body = await response.text();
 		expect(response.status, body).toBe(200);
 		expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-		expect(response.headers.get('content-disposition')).toBe(`attachment; filename="en_jfk.wav.${output}"`);
+		expect(response.headers.get('content-disposition')).toBe(`inline; filename="en_jfk.wav.${output}"`);
 		expect(response.headers.get('asr-engine')).toBe('koe');
 		const file = testInfo.outputPath(`jfk.${output}`);
 		writeFileSync(file, body);
 		if (output === 'txt') expect(wordErrorRate(jfk.reference, body)).toBeLessThanOrEqual(0.1);
-		if (output === 'srt' || output === 'vtt') execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', output === 'srt' ? 'srt' : 'webvtt', '-y', testInfo.outputPath(`again.${output}`)]);
+		if (output === 'srt' || output === 'vtt')
+			execFileSync('ffmpeg', [
+				'-v',
+				'error',
+				'-i',
+				file,
+				'-f',
+				output === 'srt' ? 'srt' : 'webvtt',
+				'-y',
+				testInfo.outputPath(`again.${output}`)
+			]);
 		if (output === 'vtt') expect(body.startsWith('WEBVTT\n\n00:00.000 --> ')).toBe(true);
 		if (output === 'tsv') expect(body.startsWith('start\tend\ttext\n0\t')).toBe(true);
 		if (output === 'json') {
@@ -98,7 +109,12 @@ test('bad requests get the status and a message that names what is wrong', async
 		['?language=klingon', jfkForm(), 400, /"language".*\ben\b.*\bzh\b/],
 		['?encode=maybe', jfkForm(), 400, /"encode".*true or false/],
 		['', formWith('upload', { name: 'a.wav', bytes: jfkBytes }), 400, /No file in the "audio_file" field/],
-		['', formWith('audio_file', { name: 'notes.txt', bytes: new TextEncoder().encode('meeting notes, not audio\n') }), 415, /could not be decoded/],
+		[
+			'',
+			formWith('audio_file', { name: 'notes.txt', bytes: new TextEncoder().encode('meeting notes, not audio\n') }),
+			415,
+			/could not be decoded/
+		],
 		['', formWith('audio_file', { name: 'empty.wav', bytes: new Uint8Array() }), 400, /empty/],
 		['', JSON.stringify({ audio_file: 'talk.mp3' }), 415, /multipart\/form-data/]
 	];
@@ -112,7 +128,7 @@ test('bad requests get the status and a message that names what is wrong', async
 	// An unknown output is not an error (whisper-asr-webservice serves txt, named as sent).
 	const text = await asr('?output=text', jfkForm());
 	expect(text.status).toBe(200);
-	expect(text.headers.get('content-disposition')).toBe('attachment; filename="en_jfk.wav.text"');
+	expect(text.headers.get('content-disposition')).toBe('inline; filename="en_jfk.wav.text"');
 	expect(await text.text()).toMatch(/^And so my fellow Americans/);
 	// Nothing was left behind in the upload folder by the refused requests.
 	expect(execFileSync('find', [server.dataDir, '-path', '*/uploads/*', '-type', 'f'], { encoding: 'utf8' })).toBe('');
@@ -122,7 +138,7 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	const submitted = await asr('?output=json', formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes }), '/asr/async');
 	expect(submitted.status).toBe(202);
 	const { task_id } = await submitted.json();
-	const done = await poll(server, task_id);
+	const done = await finishedTask(server.url, task_id);
 	expect(done).toMatchObject({ task_id, status: 'done', progress: 1, output: 'json' });
 	expect(wordErrorRate(jfk.reference, done.result.text)).toBeLessThanOrEqual(0.1);
 	expect(done.result.segments[0]).toMatchObject({ id: 0, start: 0, end: expect.any(Number), text: expect.any(String) });
@@ -132,12 +148,18 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	// Distinct recordings, not one looped: Whisper conditioned on its own last words may skip a
 	// repeat, and which repeats tiny.en skips differs between CPUs.
 	const parts = ['en_librivox_sonnet001.mp3', 'en_librispeech_2412-153948-0000.flac'].map(recording);
-	const long = concatAudio(await Promise.all(parts.map((part) => evalAudioPath(part.file))), testInfo.outputPath('long.mp3'), { gapSeconds: 2, outputArgs: ['-b:a', '64k'] });
+	const long = concatAudio(await Promise.all(parts.map((part) => evalAudioPath(part.file))), testInfo.outputPath('long.mp3'), {
+		gapSeconds: 2,
+		outputArgs: ['-b:a', '64k']
+	});
 	const longReference = parts.map((part) => part.reference).join(' ');
 	const crashing = await startServer({ JOB_CONCURRENCY: '1' });
 	const ids: string[] = [];
 	for (const name of ['first.mp3', 'second.mp3']) {
-		const response = await fetch(`${crashing.url}/asr/async?output=txt`, { method: 'POST', body: formWith('audio_file', { name, bytes: readFileSync(long) }) });
+		const response = await fetch(`${crashing.url}/asr/async?output=txt`, {
+			method: 'POST',
+			body: formWith('audio_file', { name, bytes: readFileSync(long) })
+		});
 		ids.push((await response.json()).task_id);
 	}
 	await expect.poll(async () => (await (await fetch(`${crashing.url}/tasks/${ids[0]}`)).json()).status).toBe('running');
@@ -147,7 +169,7 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	const restarted = await startServer({ DATA_DIR: crashing.dataDir, JOB_CONCURRENCY: '1' });
 	try {
 		for (const id of ids) {
-			const task = await poll(restarted, id);
+			const task = await finishedTask(restarted.url, id);
 			expect(task.status, JSON.stringify(task)).toBe('done');
 			// Here the joined file scores 0.19–0.20 (each dtype; greedy tiny.en drops the sonnet's last
 			// line). What this guards is that each task ends with the whole file's text: without the
@@ -159,13 +181,46 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	}
 });
 
-async function poll(target: TestServer, id: string) {
-	for (;;) {
-		const task = await (await fetch(`${target.url}/tasks/${id}`)).json();
-		if (task.status === 'done' || task.status === 'failed') return task;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+/** A request sent byte for byte, as curl sends a URL typed with Chinese in it (fetch would encode it). */
+function rawRequest(port: number, requestLine: Buffer, body: Buffer): Promise<string> {
+	const head = Buffer.from(
+		`\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: ${body.length}\r\n\r\n`
+	);
+	return new Promise((resolve, reject) => {
+		const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.concat([requestLine, head, body])));
+		let answer = '';
+		socket.on('data', (chunk) => (answer += chunk.toString()));
+		socket.on('close', () => resolve(answer));
+		socket.on('error', (error) => (answer ? resolve(answer) : reject(error)));
+	});
 }
+
+test("a URL with raw non-ASCII bytes gets a 400 in the family's shape that says to URL-encode; encoded, it is used", async () => {
+	const port = Number(new URL(server.url).port);
+	const multipart = Buffer.concat([
+		Buffer.from('--x\r\nContent-Disposition: form-data; name="audio_file"; filename="jfk.wav"\r\nContent-Type: audio/wav\r\n\r\n'),
+		Buffer.from(jfkBytes),
+		Buffer.from('\r\n--x--\r\n')
+	]);
+	const typed = (path: string) => Buffer.concat([Buffer.from(`POST ${path}`), Buffer.from('你好', 'utf8'), Buffer.from(' HTTP/1.1')]);
+	const asrAnswer = await rawRequest(port, typed('/asr?initial_prompt='), multipart);
+	expect(asrAnswer).toMatch(/^HTTP\/1\.1 400 /);
+	const asrBody = JSON.parse(asrAnswer.slice(asrAnswer.indexOf('\r\n\r\n') + 4));
+	expect(asrBody).toEqual({ status: 'error', code: 400, message: expect.stringContaining('URL-encoded') });
+	const openAiAnswer = await rawRequest(port, typed('/v1/audio/transcriptions?x='), multipart);
+	expect(JSON.parse(openAiAnswer.slice(openAiAnswer.indexOf('\r\n\r\n') + 4)).error).toMatchObject({
+		code: 'url_not_encoded',
+		type: 'invalid_request_error'
+	});
+
+	const encoded = await asr(
+		`?initial_prompt=${encodeURIComponent('你好。')}&output=txt`,
+		formWith('audio_file', { name: 'en_jfk.wav', bytes: jfkBytes })
+	);
+	expect(encoded.status).toBe(200);
+	expect(wordErrorRate(jfk.reference, await encoded.text())).toBeLessThanOrEqual(0.1);
+	expect((await fetch(`${server.url}/health`)).status).toBe(200); // and the server answers others
+});
 
 test('/health says 503 with the reason when the model cannot load', async () => {
 	const broken = await startServer({ MODEL_DIR: '/nonexistent', MODEL_SOURCE: 'local' }, { waitForModel: false });
@@ -173,7 +228,16 @@ test('/health says 503 with the reason when the model cannot load', async () => 
 		await expect.poll(async () => (await (await fetch(`${broken.url}/health`)).json()).status).toBe('failed');
 		const health = await fetch(`${broken.url}/health`);
 		expect(health.status).toBe(503);
-		expect((await health.json()).message).toBeTruthy();
+		const { message } = await health.json();
+		expect(message).toBeTruthy();
+		// Work sent to it is refused at once with the same reason, and its upload is not kept.
+		const refused = await fetch(`${broken.url}/asr`, {
+			method: 'POST',
+			body: formWith('audio_file', { name: 'jfk.wav', bytes: jfkBytes })
+		});
+		expect(refused.status).toBe(503);
+		expect((await refused.json()).message).toContain(message);
+		expect(execFileSync('find', [broken.dataDir, '-path', '*/uploads/*', '-type', 'f'], { encoding: 'utf8' })).toBe('');
 	} finally {
 		await broken.stop();
 	}

@@ -10,7 +10,7 @@ import { formWith, startServer } from '../support/server';
 
 const jfkForm = async () => formWith('audio_file', { name: 'en_jfk.wav', bytes: readFileSync(await evalAudioPath('en_jfk.wav')) });
 
-test('API_KEYS: no key or a wrong key is 401 in each family\'s shape; a listed key works; the page stays open', async () => {
+test("API_KEYS: no key or a wrong key is 401 in each family's shape; a listed key works; the page stays open", async () => {
 	const server = await startServer({ API_KEYS: 'alpha-key, beta-key' });
 	try {
 		const open = await fetch(`${server.url}/asr?output=txt`, { method: 'POST', body: await jfkForm() });
@@ -19,9 +19,15 @@ test('API_KEYS: no key or a wrong key is 401 in each family\'s shape; a listed k
 
 		const wrong = await fetch(`${server.url}/v1/models`, { headers: { authorization: 'Bearer gamma-key' } });
 		expect(wrong.status).toBe(401);
-		expect(await wrong.json()).toEqual({ error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+		expect(await wrong.json()).toEqual({
+			error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }
+		});
 
-		const keyed = await fetch(`${server.url}/asr?output=txt`, { method: 'POST', body: await jfkForm(), headers: { authorization: 'Bearer beta-key' } });
+		const keyed = await fetch(`${server.url}/asr?output=txt`, {
+			method: 'POST',
+			body: await jfkForm(),
+			headers: { authorization: 'Bearer beta-key' }
+		});
 		expect(keyed.status).toBe(200);
 		expect(await keyed.text()).toMatch(/ask not what your country/i);
 
@@ -30,6 +36,35 @@ test('API_KEYS: no key or a wrong key is 401 in each family\'s shape; a listed k
 		expect((await fetch(`${server.url}/openapi.json`)).status).toBe(200);
 	} finally {
 		await server.stop();
+	}
+});
+
+test('API_KEYS with PAGE_FALLBACK=on: the page hands files to the server with a token of its own; with it off, it offers no server', async ({
+	page
+}) => {
+	const keyed = await startServer({ API_KEYS: 'alpha-key', PAGE_FALLBACK: 'on', RATE_LIMIT_PER_MINUTE: '0' });
+	const closed = await startServer({ API_KEYS: 'alpha-key' });
+	try {
+		await page.goto(keyed.url);
+		await page.getByTestId('route-select').selectOption('server');
+		await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
+		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
+		await expect(page.getByTestId('segment-text').first()).toContainText(/fellow Americans/i);
+
+		// The token works for the API as the page uses it, is not a key, and a forged one is refused.
+		const token = /koe-page\.\d+\.[\w-]+/.exec(await (await fetch(keyed.url)).text())?.[0];
+		expect(token).toBeTruthy();
+		expect((await fetch(`${keyed.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+		const forged = token!.replace(/\.(\d+)\./, (_, expiry: string) => `.${Number(expiry) + 3600}.`);
+		expect((await fetch(`${keyed.url}/v1/models`, { headers: { authorization: `Bearer ${forged}` } })).status).toBe(401);
+
+		// Without PAGE_FALLBACK the page has no token, so it does not offer the server.
+		expect(await (await fetch(closed.url)).text()).not.toContain('koe-page.');
+		await page.goto(closed.url);
+		await expect(page.getByTestId('device-label')).toBeVisible();
+		await expect(page.getByTestId('route-select')).toHaveCount(0);
+	} finally {
+		await Promise.all([keyed.stop(), closed.stop()]);
 	}
 });
 

@@ -11,7 +11,10 @@ import { wordErrorRate } from '../support/wer';
 
 const SERVER_TIMEOUT_MS = 2 * 60_000;
 
-test('a browser without WebGPU or WebAssembly sends the file to the server, says why, and keeps the transcript', async ({ playwright, baseURL }, testInfo) => {
+test('a browser without WebGPU or WebAssembly sends the file to the server, says why, and keeps the transcript', async ({
+	playwright,
+	baseURL
+}, testInfo) => {
 	test.skip(testInfo.project.name === 'webgpu', 'this test turns both WebGPU and WASM off itself');
 	const browser = await playwright.chromium.launch({ executablePath: chromiumPath, args: quietChromium });
 	try {

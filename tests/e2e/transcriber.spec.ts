@@ -101,6 +101,8 @@ test('a file of several minutes: windows meet without lost or doubled sentences,
 		previousText = segment.text.trim();
 	}
 	expect(previousEnd).toBeGreaterThan(5 * 60);
+	const afterJoin = json.segments.filter((s) => s.end > 5 * 60).map((s) => `[${s.start}] ${s.text.trim()}`);
+	console.log(`[${testInfo.project.name}] after the 5-minute join: ${afterJoin.join(' ')}`);
 	const words = normalizeWords(json.segments.map((s) => s.text).join(' ')).join(' ');
 	const count = (phrase: string) => words.split(phrase).length - 1;
 	// The sonnet's first line never more than once per reading (no window decoded twice), and JFK,

@@ -23,8 +23,24 @@ export function concatAudio(parts: readonly string[], target: string, { gapSecon
 /** An mp4 video (H.264 + AAC) of a plain coloured picture with `audio` as its sound track. */
 export function makeVideo(audio: string, target: string): string {
 	execFileSync('ffmpeg', [
-		'-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'color=c=darkslateblue:s=320x240:r=5', '-i', audio,
-		'-shortest', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-y', target
+		'-nostdin',
+		'-v',
+		'error',
+		'-f',
+		'lavfi',
+		'-i',
+		'color=c=darkslateblue:s=320x240:r=5',
+		'-i',
+		audio,
+		'-shortest',
+		'-c:v',
+		'libx264',
+		'-pix_fmt',
+		'yuv420p',
+		'-c:a',
+		'aac',
+		'-y',
+		target
 	]);
 	return target;
 }

@@ -56,7 +56,10 @@ export async function startServer(env: Record<string, string> = {}, { waitForMod
 	};
 	for (let i = 0; i < 600; i++) {
 		if (child.exitCode !== null) throw new Error(`The server exited early:\n${log}`);
-		const health = await fetch(`${url}/health`).then((r) => r.status, () => 0);
+		const health = await fetch(`${url}/health`).then(
+			(r) => r.status,
+			() => 0
+		);
 		if (health === 200 || (!waitForModel && health === 503)) return server;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
@@ -64,8 +67,54 @@ export async function startServer(env: Record<string, string> = {}, { waitForMod
 	throw new Error(`The server did not become ready within 60 s:\n${log}`);
 }
 
+export interface TestWorker {
+	pid: number;
+	output(): string;
+	stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `npm run worker`'s entry (QUEUE=redis); resolves once it takes jobs. */
+export async function startWorker(env: Record<string, string>): Promise<TestWorker> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+		env: { ...process.env, MODEL: 'tiny.en', QUEUE: 'redis', METRICS_PORT: String(await freePort()), ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let log = '';
+	child.stdout!.on('data', (chunk) => (log += chunk));
+	child.stderr!.on('data', (chunk) => (log += chunk));
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	for (let i = 0; i < 600 && !log.includes('is taking jobs'); i++) {
+		if (child.exitCode !== null) throw new Error(`The worker exited early:\n${log}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	if (!log.includes('is taking jobs')) throw new Error(`The worker did not start within 60 s:\n${log}`);
+	return {
+		pid: child.pid!,
+		output: () => log,
+		async stop(signal = 'SIGTERM') {
+			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+			await exited;
+		}
+	};
+}
+
+/** A task's answer once it has finished (done or failed), polled from GET /tasks/{id}; throws past `timeoutMs`. */
+export async function finishedTask(baseUrl: string, id: string, everyMs = 250, timeoutMs = Number.POSITIVE_INFINITY) {
+	const deadline = performance.now() + timeoutMs;
+	for (;;) {
+		const task = await (await fetch(`${baseUrl}/tasks/${id}`)).json();
+		if (task.status === 'done' || task.status === 'failed') return task;
+		if (performance.now() > deadline) throw new Error(`Task ${id} did not finish within ${timeoutMs / 1000} s: ${JSON.stringify(task)}`);
+		await new Promise((resolve) => setTimeout(resolve, everyMs));
+	}
+}
+
 /** A multipart form with one file part. */
-export function formWith(field: string, file: { name: string; bytes: Uint8Array; type?: string }, fields: Record<string, string | string[]> = {}): FormData {
+export function formWith(
+	field: string,
+	file: { name: string; bytes: Uint8Array; type?: string },
+	fields: Record<string, string | string[]> = {}
+): FormData {
 	const form = new FormData();
 	for (const [name, value] of Object.entries(fields)) for (const item of [value].flat()) form.append(name, item);
 	form.append(field, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);

@@ -17,7 +17,9 @@ export type WebKitBrowser = Browser;
 /** Starts Xvfb on a free display (it picks one and tells us through -displayfd). */
 function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
 	return new Promise((resolve, reject) => {
-		const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+		const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+			stdio: ['ignore', 'pipe', 'ignore']
+		});
 		xvfb.once('error', reject);
 		xvfb.stdout!.once('data', (data: Buffer) => resolve({ display: `:${data.toString().trim()}`, process: xvfb }));
 	});
@@ -25,7 +27,10 @@ function startXvfb(): Promise<{ display: string; process: ChildProcess }> {
 
 async function waitForDriver(port: number): Promise<void> {
 	for (let i = 0; i < 100; i++) {
-		const ready = await fetch(`http://127.0.0.1:${port}/status`).then((r) => r.ok, () => false);
+		const ready = await fetch(`http://127.0.0.1:${port}/status`).then(
+			(r) => r.ok,
+			() => false
+		);
 		if (ready) return;
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}

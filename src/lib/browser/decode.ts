@@ -8,16 +8,31 @@ import { FFmpeg, type FFFSType } from '@ffmpeg/ffmpeg';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import { SAMPLE_RATE } from '$lib/core/audio';
-import { MediaError } from './errors';
+import { MediaError } from './failures';
 
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
 const CHUNK_SECONDS = 300;
 const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
+/**
+ * Shorter than this, Whisper invents text instead of hearing it: tiny.en made "And then we'll see
+ * you next time. Bye." of 0.1 s cut from a word, and "Cheers." of the first 0.3 s of "She had…",
+ * while 0.5 s gave "She had". (whisper.cpp returns nothing under 1 s.)
+ */
+export const MIN_SECONDS = 0.5;
 
-/** ffmpeg's core, fetched once; each instance compiles it from the HTTP cache. */
+/**
+ * ffmpeg's core, fetched once; each instance compiles it from the HTTP cache. When it cannot
+ * start (a download cut short, no network and no cached copy, no memory for its heap), that is
+ * said as such: it is not the file's fault, and Emscripten's abort text is no message for a person.
+ */
 async function startFfmpeg(): Promise<FFmpeg> {
 	const ffmpeg = new FFmpeg();
-	await ffmpeg.load({ coreURL, wasmURL });
+	try {
+		await ffmpeg.load({ coreURL, wasmURL });
+	} catch (error) {
+		ffmpeg.terminate();
+		throw new MediaError('decoder-load', 'Koe’s audio decoder could not be loaded.', { cause: error });
+	}
 	return ffmpeg;
 }
 
@@ -96,6 +111,12 @@ export async function openMedia(file: File): Promise<MediaReader> {
 		const first = await chunk(0);
 		const seconds = first.length < CHUNK_SAMPLES ? first.length / SAMPLE_RATE : await probeDuration(await (current ?? fresh()));
 		const length = Math.max(first.length, Math.round(seconds * SAMPLE_RATE));
+		if (length < MIN_SECONDS * SAMPLE_RATE) {
+			throw new MediaError(
+				'too-short',
+				`This file holds ${(length / SAMPLE_RATE).toFixed(2)} s of sound, too little to recognise speech in.`
+			);
+		}
 		return {
 			length,
 			async read(start, count) {
@@ -126,8 +147,21 @@ async function decodeRange(ffmpeg: FFmpeg, input: string, startSeconds: number, 
 	ffmpeg.on('log', onLog);
 	try {
 		const code = await ffmpeg.exec([
-			'-nostdin', '-ss', String(startSeconds), '-t', String(seconds), '-i', input,
-			'-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', output
+			'-nostdin',
+			'-ss',
+			String(startSeconds),
+			'-t',
+			String(seconds),
+			'-i',
+			input,
+			'-vn',
+			'-ac',
+			'1',
+			'-ar',
+			String(SAMPLE_RATE),
+			'-f',
+			'f32le',
+			output
 		]);
 		const data = code === 0 ? await ffmpeg.readFile(output).catch(() => null) : null;
 		// Copy into a buffer of our own: ffmpeg's may be a view into its heap.
@@ -148,7 +182,17 @@ async function decodeRange(ffmpeg: FFmpeg, input: string, startSeconds: number, 
 async function probeDuration({ ffmpeg, input }: Mounted): Promise<number> {
 	const output = '/duration.txt';
 	try {
-		await ffmpeg.ffprobe(['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', input, '-o', output]);
+		await ffmpeg.ffprobe([
+			'-v',
+			'error',
+			'-show_entries',
+			'format=duration',
+			'-of',
+			'default=noprint_wrappers=1:nokey=1',
+			input,
+			'-o',
+			output
+		]);
 		const text = await ffmpeg.readFile(output, 'utf8');
 		const seconds = Number(String(text).trim());
 		if (!(seconds > 0)) throw new MediaError('unreadable', 'Koe could not tell how long this file is.');
@@ -163,10 +207,14 @@ function extensionOf(name: string | undefined): string {
 	return match ? match[0].toLowerCase() : '';
 }
 
+/** ffmpeg's demuxers for still pictures: a PNG or JPEG opens fine, as a video stream of one frame. */
+const PICTURE_INPUT = /^Input #0, (image2|[a-z0-9]+_pipe|gif|apng)\b/m;
+
 /** Turns ffmpeg's log into an error a person understands. */
 function failureFromLog(log: string[]): MediaError {
 	const text = log.join('\n');
 	if (/does not contain any stream|Output file #0 does not contain|matches no streams/i.test(text)) {
+		if (PICTURE_INPUT.test(text)) return new MediaError('image', 'This file is a picture, not audio or video.');
 		return new MediaError('no-audio', 'This file has no audio track that Koe could read.');
 	}
 	return new MediaError(

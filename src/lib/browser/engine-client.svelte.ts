@@ -1,26 +1,26 @@
 /**
- * @file The page's one handle on the transcription worker (the only module that calls comlink's
- * `wrap`), and the job state the UI renders: phase, progress, transcript, error.
+ * @file The job state the UI renders (phase, progress, transcript, error) and the steps of a
+ * job: decode the media, load the model in the worker (engine-worker.ts), transcribe, keep the
+ * result in history; or hand the file to the page's server (server-client.ts).
  */
-import * as Comlink from 'comlink';
 import type { ProgressInfo } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import { toSimplifiedChinese } from '$lib/core/chinese';
 import { editSegmentText } from '$lib/core/review';
 import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcript';
-import type { ModelSource } from '$lib/engine/source';
+import type { ModelSource } from '$lib/engine/model-source';
 import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
-import type { TranscribeOptions, TranscribeProgress } from '$lib/engine/transcribe';
-import type { EngineApi } from '$workers/transcribe.worker';
+import type { TranscribeProgress } from '$lib/engine/transcribe';
 import { probeCapabilities, type Capabilities } from './capabilities';
 import { openMedia, type MediaReader } from './decode';
-import { MediaError } from './errors';
+import { EngineWorker } from './engine-worker';
+import { failureOf, historyFailure, RETRYABLE } from './failures';
 import type { Failure, Messages } from './i18n/messages';
 import { history } from './history.svelte';
-import { evictModel, forgetEstimates } from './model-size';
+import { estimateDownload, forgetEstimates } from './model-size';
 import { chooseRoute, type Route, type ServerOffer } from './route';
-import { transcribeOnServer } from './server-client';
-import { settings } from './settings.svelte';
+import { ServerJobError, transcribeOnServer } from './server-client';
+import { optionsFor, settings } from './settings.svelte';
 
 export type Phase = 'idle' | 'decoding' | 'loading' | 'transcribing' | 'done' | 'cancelled' | 'error';
 
@@ -45,6 +45,8 @@ class TranscriptionJob {
 	/** The history entry the shown transcript belongs to. */
 	entryId = $state('');
 	error = $state.raw<Failure | null>(null);
+	/** What went wrong beside a transcript that is fine: it was not kept, the model was not stored. */
+	notices = $state.raw<Failure[]>([]);
 	capabilities = $state.raw<Capabilities | null>(null);
 	/** Models this page can load (local mode: those the server has). */
 	availableModels = $state.raw<string[]>([]);
@@ -74,8 +76,14 @@ class TranscriptionJob {
 		return chooseRoute(this.model, this.capabilities, this.server, settings.current.route);
 	});
 
-	#engine: Comlink.Remote<EngineApi> | undefined;
-	#worker: Worker | undefined;
+	/** Whether "Try again" can run the last file again. */
+	get canRetry(): boolean {
+		return this.phase === 'error' && this.error !== null && RETRYABLE.has(this.error.code) && this.#lastFile !== undefined;
+	}
+
+	readonly #worker = new EngineWorker();
+	/** The file of the last run, for "Try again". */
+	#lastFile: File | undefined;
 	/** Rejects the running transcription's wait with an AbortError. */
 	#cancel: (() => void) | undefined;
 
@@ -89,6 +97,8 @@ class TranscriptionJob {
 
 	async run(file: File): Promise<void> {
 		if (this.busy) return;
+		this.#lastFile = file;
+		this.notices = [];
 		this.fileName = file.name;
 		this.transcript = null;
 		this.entryId = '';
@@ -113,29 +123,13 @@ class TranscriptionJob {
 
 			this.phase = 'loading';
 			this.progress = { label: (m) => m.loadingModel(model.id), fraction: null };
-			const engine = this.#connect();
 			const source = $state.snapshot(this.modelSource);
-			await engine
-				.load(model.id, capabilities.device, source, Comlink.proxy((info) => this.#onLoadProgress(info)))
-				.catch(async (error: unknown) => {
-					// onnxruntime-web does not recover from a session that failed to build (the same
-					// model fails again even once the files are whole): the next try gets a new worker.
-					this.#disconnect();
-					// A download cut short can be cached whole by transformers.js and would fail every
-					// later try: drop this model's files so the next try downloads them again (not when
-					// offline or out of memory, where the cached files are fine).
-					if (describeError(error, 'loading').code === 'model-load') await evictModel(model, source);
-					throw error;
-				});
+			await this.#worker.load(model, capabilities.device, source, (info) => this.#onLoadProgress(info));
 			forgetEstimates();
+			void this.#checkModelKept(model, capabilities.device, source);
 
 			this.phase = 'transcribing';
 			this.progress = { label: (m) => m.transcribing, fraction: 0 };
-			const reader = media;
-			const read = async (start: number, count: number) => {
-				const samples = await reader.read(start, count);
-				return Comlink.transfer(samples, [samples.buffer]);
-			};
 			const started = performance.now();
 			let cancel = () => {};
 			const cancelled = new Promise<never>((_, reject) => {
@@ -144,15 +138,10 @@ class TranscriptionJob {
 			this.#cancel = cancel;
 			// The page answers a cancel at once; the worker stops at its next decoder step.
 			const transcript = await Promise.race([
-				engine.transcribe(
-					media.length,
-					Comlink.proxy(read),
-					transcribeOptions(model),
-					Comlink.proxy((progress) => {
-						// A cancelled run may still report its last window: only the live run counts.
-						if (this.phase === 'transcribing' && this.#cancel === cancel) this.#onTranscribeProgress(progress, started);
-					})
-				),
+				this.#worker.transcribe(media.length, media.read.bind(media), optionsFor(model), (progress) => {
+					// A cancelled run may still report its last window: only the live run counts.
+					if (this.phase === 'transcribing' && this.#cancel === cancel) this.#onTranscribeProgress(progress, started);
+				}),
 				cancelled
 			]);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
@@ -163,7 +152,7 @@ class TranscriptionJob {
 			if (isAbort(error)) {
 				await this.#keepPartial(file.name, model.id, capabilities.label, media);
 			} else {
-				this.error = describeError(error, this.phase);
+				this.error = failureOf(error, this.phase === 'decoding' || this.phase === 'loading' ? this.phase : 'transcribing');
 				this.phase = 'error';
 			}
 		} finally {
@@ -190,12 +179,13 @@ class TranscriptionJob {
 		try {
 			const transcript = await transcribeOnServer(
 				file,
-				transcribeOptions(model),
+				optionsFor(model),
 				(fraction) => {
 					const secondsLeft = timeLeft((performance.now() - started) / 1000, fraction);
 					this.progress = { label: (m) => m.onServer(model.id), fraction, secondsLeft };
 				},
-				controller.signal
+				controller.signal,
+				this.server.token ?? null
 			);
 			this.elapsedSeconds = (performance.now() - started) / 1000;
 			this.transcript = await inChosenScript(transcript);
@@ -205,7 +195,7 @@ class TranscriptionJob {
 			if (isAbort(error)) {
 				this.phase = 'cancelled';
 			} else {
-				this.error = { code: 'server', detail: error instanceof Error ? error.message : String(error) };
+				this.error = error instanceof ServerJobError ? { code: 'server', detail: error.message } : failureOf(error, 'transcribing');
 				this.phase = 'error';
 			}
 		} finally {
@@ -214,10 +204,15 @@ class TranscriptionJob {
 		}
 	}
 
+	/** Runs the last file again, after a failure that a second try may get past. */
+	async retry(): Promise<void> {
+		if (this.canRetry) await this.run(this.#lastFile!);
+	}
+
 	/** Stops the running job; what was transcribed so far is kept. */
 	cancel(): void {
 		if (this.phase !== 'transcribing') return;
-		void this.#engine?.cancel();
+		this.#worker.cancel();
 		this.#cancel?.();
 	}
 
@@ -243,6 +238,7 @@ class TranscriptionJob {
 		this.entryId = entry.id;
 		this.elapsedSeconds = 0; // not timed here: it was transcribed in an earlier visit
 		this.error = null;
+		this.notices = [];
 		this.phase = 'done';
 	}
 
@@ -250,7 +246,7 @@ class TranscriptionJob {
 	async editSegment(segmentId: number, text: string): Promise<void> {
 		if (!this.transcript) return;
 		this.transcript = editSegmentText(this.transcript, segmentId, text);
-		if (this.entryId) await history.updateTranscript(this.entryId, this.transcript).catch(() => {});
+		if (this.entryId) await history.updateTranscript(this.entryId, this.transcript).catch((error) => this.#notify(historyFailure(error)));
 	}
 
 	#showMedia(file: File | null): void {
@@ -265,26 +261,24 @@ class TranscriptionJob {
 		try {
 			const entry = await history.add({ fileName, model, device, language: transcript.language, transcript, partial });
 			this.entryId = entry.id;
-		} catch {
-			// The transcript stays on screen and downloadable; history shows why it is off.
+		} catch (error) {
+			// The transcript stays on screen and downloadable; the notice says it was not kept, and why.
+			this.#notify(historyFailure(error));
 			await history.refresh();
 		}
 	}
 
-	#connect(): Comlink.Remote<EngineApi> {
-		if (!this.#engine) {
-			this.#worker = new Worker(new URL('../../../workers/transcribe.worker.ts', import.meta.url), { type: 'module' });
-			this.#engine = Comlink.wrap<EngineApi>(this.#worker);
-		}
-		return this.#engine;
+	/**
+	 * transformers.js keeps a downloaded model in Cache Storage, and goes on without it when the
+	 * browser refuses (storage full, or off): then the next visit downloads it again, and offline
+	 * use is not possible. Said once the model is loaded, so the user can free up space.
+	 */
+	async #checkModelKept(model: ModelEntry, device: Capabilities['device'], source: ModelSource): Promise<void> {
+		if (!(await estimateDownload(model, device, source)).cached) this.#notify({ code: 'model-not-stored' });
 	}
 
-	/** Ends the worker; the next job starts a fresh one. */
-	#disconnect(): void {
-		this.#engine?.[Comlink.releaseProxy]();
-		this.#worker?.terminate();
-		this.#engine = undefined;
-		this.#worker = undefined;
+	#notify(notice: Failure): void {
+		if (!this.notices.some((shown) => shown.code === notice.code)) this.notices = [...this.notices, notice];
 	}
 
 	#onLoadProgress(info: ProgressInfo): void {
@@ -305,17 +299,6 @@ class TranscriptionJob {
 	}
 }
 
-/** The engine options from the user's settings, for this model. */
-function transcribeOptions(model: ModelEntry): TranscribeOptions {
-	const { task, language, initialPrompt, wordTimestamps, beamSize } = settings.current;
-	return {
-		...(model.multilingual ? { task, ...(language ? { language } : {}) } : {}),
-		...(initialPrompt.trim() ? { initialPrompt: initialPrompt.trim() } : {}),
-		wordTimestamps,
-		beamSize
-	};
-}
-
 /** The transcript as the user asked to read it (Simplified characters for Chinese, if chosen). */
 async function inChosenScript(transcript: Transcript): Promise<Transcript> {
 	return settings.current.simplifiedChinese ? toSimplifiedChinese(transcript) : transcript;
@@ -330,15 +313,5 @@ function timeLeft(elapsedSeconds: number, fraction: number): number | undefined 
 const SERVER_DEVICE = 'Koe server';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
-
-/** What failed, as a code the page words in the UI language; the step decides the code. */
-function describeError(error: unknown, phase: Phase): Failure {
-	if (error instanceof MediaError) return { code: error.code };
-	const detail = error instanceof Error ? error.message : String(error);
-	if (/out of memory|allocation failed|Aborted\(OOM\)|device (was )?lost/i.test(detail)) return { code: 'out-of-memory' };
-	if (phase === 'loading') return navigator.onLine ? { code: 'model-load', detail } : { code: 'model-offline' };
-	if (phase === 'decoding') return { code: 'decode', detail };
-	return { code: 'transcribe', detail };
-}
 
 export const job = new TranscriptionJob();

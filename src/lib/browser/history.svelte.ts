@@ -72,7 +72,13 @@ class HistoryStore {
 	/** Writes an entry and the list in one transaction: the two never disagree. */
 	async #save(entry: HistoryEntry): Promise<void> {
 		const others = (await this.#summaries()).filter((summary) => summary.id !== entry.id);
-		await setMany([[entry.id, entry], [SUMMARIES_KEY, newestFirst([summarize(entry), ...others])]], this.#db());
+		await setMany(
+			[
+				[entry.id, entry],
+				[SUMMARIES_KEY, newestFirst([summarize(entry), ...others])]
+			],
+			this.#db()
+		);
 	}
 
 	async add(entry: Omit<HistoryEntry, 'id' | 'createdAt' | 'title'>): Promise<HistoryEntry> {

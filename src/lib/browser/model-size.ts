@@ -3,7 +3,7 @@
  * it: a HEAD request per ONNX file, and a look into transformers.js's Cache Storage.
  */
 import { onnxFiles, type EngineDevice, type ModelEntry } from '$lib/engine/models';
-import type { ModelSource } from '$lib/engine/source';
+import type { ModelSource } from '$lib/engine/model-source';
 
 /** transformers.js keeps downloaded files in this Cache Storage bucket, keyed by URL. */
 const TRANSFORMERS_CACHE = 'transformers-cache';

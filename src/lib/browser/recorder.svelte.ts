@@ -6,7 +6,6 @@
 import type { Failure } from './i18n/messages';
 import { extensionForMimeType, pickRecordingType } from './recording-format';
 
-
 class Recorder {
 	recording = $state(false);
 	/** Input level, 0 (silence) to 1 (full scale), for the meter. */
@@ -26,8 +25,7 @@ class Recorder {
 		this.error = null;
 		// Some engines lack a recorder, or (WebKitGTK without GStreamer's encoders) have one that
 		// can encode none of the containers we decode.
-		const mimeType =
-			typeof MediaRecorder === 'undefined' ? '' : pickRecordingType((type) => MediaRecorder.isTypeSupported(type));
+		const mimeType = typeof MediaRecorder === 'undefined' ? '' : pickRecordingType((type) => MediaRecorder.isTypeSupported(type));
 		if (!mimeType || !navigator.mediaDevices?.getUserMedia) {
 			this.error = { code: 'mic-unsupported' };
 			return;

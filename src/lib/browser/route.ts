@@ -9,14 +9,7 @@ import type { Capabilities } from './capabilities';
 export type RoutePreference = 'auto' | 'local' | 'server';
 
 /** Why the job runs where it does (the page words it). */
-export type RouteReason =
-	| 'local'
-	| 'chosen-local'
-	| 'chosen-server'
-	| 'no-wasm'
-	| 'server-only-model'
-	| 'too-large'
-	| 'no-server';
+export type RouteReason = 'local' | 'chosen-local' | 'chosen-server' | 'no-wasm' | 'server-only-model' | 'too-large' | 'no-server';
 
 export interface Route {
 	where: 'local' | 'server' | 'nowhere';
@@ -27,20 +20,16 @@ export interface Route {
 export interface ServerOffer {
 	/** The model the server runs; null when the page's server offers no transcription. */
 	model: string | null;
+	/** The Bearer token the page calls the API with (API_KEYS with PAGE_FALLBACK=on); null when the API is open. */
+	token?: string | null;
 }
 
-/** Models that need a WebGPU adapter with 16-bit shaders to be usable in a tab. */
-const NEEDS_F16 = new Set(['large-v3-turbo']);
-/** Below this much device memory (GB), models from small up go to the server. */
-const SMALL_DEVICE_GB = 4;
-const HEAVY = new Set(['small', 'small.en', 'large-v3-turbo']);
-
-/** Whether this device can run the model at all, and if not, why. */
+/** Whether this device can run the model at all, and if not, why (the registry says what each model needs). */
 function localLimit(model: ModelEntry, caps: Capabilities): RouteReason | null {
 	if (!caps.wasm) return 'no-wasm';
 	if (model.serverOnly) return 'server-only-model';
-	if (NEEDS_F16.has(model.id) && caps.device !== 'webgpu-f16') return 'too-large';
-	if (HEAVY.has(model.id) && caps.memoryGb !== null && caps.memoryGb < SMALL_DEVICE_GB) return 'too-large';
+	if (model.needsShaderF16 && caps.device !== 'webgpu-f16') return 'too-large';
+	if (model.minDeviceMemoryGb !== null && caps.memoryGb !== null && caps.memoryGb < model.minDeviceMemoryGb) return 'too-large';
 	return null;
 }
 

@@ -1,17 +1,19 @@
 /**
  * @file The browser's route to the Koe server that served the page, for what this device can't
- * run: the file goes to POST /asr/async with the same options as a local run, and the page
- * follows GET /tasks/{id} for progress until the transcript is back.
+ * run: the file goes to POST /asr/async with the same options as a local run (named as the
+ * option table names them for /asr), and the page follows GET /tasks/{id} until the transcript
+ * is back.
  */
+import { optionsToApi, type TranscribeOptions } from '$lib/core/options';
 import type { Transcript } from '$lib/core/transcript';
 import { transcriptFromJson } from '$lib/core/writers/json';
-import type { TranscribeOptions } from '$lib/engine/transcribe';
 
-/** The server refused or failed the job; `message` is its own words. */
+/** The server refused or failed the job; `message` is its own words, `reason` its error code. */
 export class ServerJobError extends Error {
 	constructor(
 		readonly status: number,
-		message: string
+		message: string,
+		readonly reason: string | null = null
 	) {
 		super(message);
 		this.name = 'ServerJobError';
@@ -20,13 +22,11 @@ export class ServerJobError extends Error {
 
 const POLL_MS = 500;
 
-function query(options: TranscribeOptions): string {
-	const params = new URLSearchParams({ output: 'json', task: options.task ?? 'transcribe' });
-	if (options.language) params.set('language', options.language);
-	if (options.initialPrompt) params.set('initial_prompt', options.initialPrompt);
-	if (options.wordTimestamps) params.set('word_timestamps', 'true');
-	if (options.beamSize) params.set('beam_size', String(options.beamSize));
-	return params.toString();
+interface TaskBody {
+	status: string;
+	progress: number;
+	result?: unknown;
+	error?: { code: number; reason: string; message: string };
 }
 
 async function failure(response: Response): Promise<ServerJobError> {
@@ -45,19 +45,28 @@ export async function transcribeOnServer(
 	file: File,
 	options: TranscribeOptions,
 	onProgress: (fraction: number) => void,
-	signal: AbortSignal
+	signal: AbortSignal,
+	token: string | null = null
 ): Promise<Transcript> {
+	const headers: HeadersInit = token ? { authorization: `Bearer ${token}` } : {};
 	const form = new FormData();
 	form.append('audio_file', file, file.name);
-	const submitted = await fetch(`/asr/async?${query(options)}`, { method: 'POST', body: form, signal });
+	const query = new URLSearchParams({ ...optionsToApi('asr', options), output: 'json' });
+	const submitted = await fetch(`/asr/async?${query}`, { method: 'POST', body: form, signal, headers });
 	if (!submitted.ok) throw await failure(submitted);
 	const { task_id: id } = (await submitted.json()) as { task_id: string };
 	for (;;) {
-		const response = await fetch(`/tasks/${id}`, { signal, cache: 'no-store' });
+		const response = await fetch(`/tasks/${id}`, { signal, cache: 'no-store', headers });
 		if (!response.ok) throw await failure(response);
-		const task = (await response.json()) as { status: string; progress: number; result?: unknown; error?: { code: number; message: string } };
+		const task = (await response.json()) as TaskBody;
 		if (task.status === 'done') return transcriptFromJson(task.result);
-		if (task.status === 'failed') throw new ServerJobError(task.error?.code ?? 500, task.error?.message ?? 'The server could not transcribe this file.');
+		if (task.status === 'failed') {
+			throw new ServerJobError(
+				task.error?.code ?? 500,
+				task.error?.message ?? 'The server could not transcribe this file.',
+				task.error?.reason ?? null
+			);
+		}
 		onProgress(task.progress);
 		await sleep(POLL_MS, signal);
 	}

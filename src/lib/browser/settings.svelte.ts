@@ -4,11 +4,12 @@
  */
 import { get, set } from 'idb-keyval';
 import { LANGUAGE_CODES } from '$lib/core/languages';
-import { MODELS } from '$lib/engine/models';
+import { ENGINE_DEFAULTS, TASKS, type Task, type TranscribeOptions } from '$lib/core/options';
+import { MODELS, type ModelEntry } from '$lib/engine/models';
 import { LOCALES } from './i18n/messages';
 import type { RoutePreference } from './route';
 
-export type Task = 'transcribe' | 'translate';
+export type { Task };
 
 export interface Settings {
 	/** A model id from the registry, or "auto" to pick by device. */
@@ -28,13 +29,14 @@ export interface Settings {
 	route: RoutePreference;
 }
 
+/** The transcription options start at the engine's defaults (core/options.ts). */
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	model: 'auto',
-	task: 'transcribe',
-	language: '',
-	initialPrompt: '',
-	wordTimestamps: false,
-	beamSize: 1,
+	task: ENGINE_DEFAULTS.task,
+	language: ENGINE_DEFAULTS.language ?? '',
+	initialPrompt: ENGINE_DEFAULTS.initialPrompt,
+	wordTimestamps: ENGINE_DEFAULTS.wordTimestamps,
+	beamSize: ENGINE_DEFAULTS.beamSize,
 	simplifiedChinese: false,
 	uiLocale: '',
 	route: 'auto'
@@ -52,7 +54,7 @@ export function sanitizeSettings(stored: unknown): Settings {
 		(valid(value[key]) ? value[key] : DEFAULT_SETTINGS[key]) as Settings[K];
 	return {
 		model: pick('model', (v) => v === 'auto' || (typeof v === 'string' && Object.hasOwn(MODELS, v))),
-		task: pick('task', (v) => v === 'transcribe' || v === 'translate'),
+		task: pick('task', (v) => (TASKS as readonly unknown[]).includes(v)),
 		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
@@ -91,3 +93,14 @@ class SettingsStore {
 }
 
 export const settings = new SettingsStore();
+
+/** The engine options of the user's settings, for this model (English-only models take no task or language). */
+export function optionsFor(model: ModelEntry, chosen: Settings = settings.current): TranscribeOptions {
+	const { task, language, initialPrompt, wordTimestamps, beamSize } = chosen;
+	return {
+		...(model.multilingual ? { task, language: language || null } : {}),
+		...(initialPrompt.trim() ? { initialPrompt: initialPrompt.trim() } : {}),
+		wordTimestamps,
+		beamSize
+	};
+}

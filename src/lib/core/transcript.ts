@@ -48,11 +48,7 @@ export interface Transcript {
 }
 
 /** Builds a transcript from timed segments, numbering them and joining their text. */
-export function makeTranscript(
-	pieces: ReadonlyArray<Omit<Segment, 'id'>>,
-	language: string | null,
-	duration: number
-): Transcript {
+export function makeTranscript(pieces: ReadonlyArray<Omit<Segment, 'id'>>, language: string | null, duration: number): Transcript {
 	const segments = pieces.map((piece, id) => ({ id, ...piece }));
 	return { text: segments.map((s) => s.text).join(''), language, segments, duration };
 }

@@ -42,8 +42,15 @@ export class ComplexFft {
 	}
 
 	#recurse(
-		inRe: Float64Array, inIm: Float64Array, inStart: number, stride: number, n: number, factorIndex: number,
-		outRe: Float64Array, outIm: Float64Array, outStart: number
+		inRe: Float64Array,
+		inIm: Float64Array,
+		inStart: number,
+		stride: number,
+		n: number,
+		factorIndex: number,
+		outRe: Float64Array,
+		outIm: Float64Array,
+		outStart: number
 	): void {
 		const p = this.#factors[factorIndex]!;
 		const m = n / p;
@@ -55,7 +62,8 @@ export class ComplexFft {
 				outIm[outStart + r] = inIm[inStart + r * stride]!;
 			}
 		} else {
-			for (let r = 0; r < p; r++) this.#recurse(inRe, inIm, inStart + r * stride, stride * p, m, factorIndex + 1, outRe, outIm, outStart + r * m);
+			for (let r = 0; r < p; r++)
+				this.#recurse(inRe, inIm, inStart + r * stride, stride * p, m, factorIndex + 1, outRe, outIm, outStart + r * m);
 		}
 		// Combine: X[k + q m] = sum_r W_p^(r q) (W_n^(r k) Y_r[k]); W_n^x is entry x N/n of the table.
 		const step = this.size / n;
@@ -80,10 +88,14 @@ export class ComplexFft {
 				outIm[outStart + k + m] = tIm[0]! - tIm[1]!;
 			} else if (p === 4) {
 				// The 4-point DFT: W_4 = -i.
-				const aRe = tRe[0]! + tRe[2]!, aIm = tIm[0]! + tIm[2]!;
-				const bRe = tRe[0]! - tRe[2]!, bIm = tIm[0]! - tIm[2]!;
-				const cRe = tRe[1]! + tRe[3]!, cIm = tIm[1]! + tIm[3]!;
-				const dRe = tRe[1]! - tRe[3]!, dIm = tIm[1]! - tIm[3]!;
+				const aRe = tRe[0]! + tRe[2]!,
+					aIm = tIm[0]! + tIm[2]!;
+				const bRe = tRe[0]! - tRe[2]!,
+					bIm = tIm[0]! - tIm[2]!;
+				const cRe = tRe[1]! + tRe[3]!,
+					cIm = tIm[1]! + tIm[3]!;
+				const dRe = tRe[1]! - tRe[3]!,
+					dIm = tIm[1]! - tIm[3]!;
 				outRe[outStart + k] = aRe + cRe;
 				outIm[outStart + k] = aIm + cIm;
 				outRe[outStart + k + m] = bRe + dIm;

@@ -10,7 +10,8 @@ import { throwIfAborted } from './decoding/abort';
 import { decodingContext, type DecodingContext } from './decoding/context';
 import { logSumExp } from './decoding/logits';
 import { disposeCache, type EncodedWindow } from './decoding/runtime';
-import type { LoadedModel } from './transcribe';
+import { EnglishOnlyModelError } from './errors';
+import type { LoadedModel } from './load';
 
 export interface LanguageProbability {
 	code: string;
@@ -24,18 +25,15 @@ export interface LanguageDetection extends LanguageProbability {
 	ranked: LanguageProbability[];
 }
 
-export class EnglishOnlyModelError extends Error {
-	constructor(modelId: string) {
-		super(`The model "${modelId}" is English-only and cannot detect languages; use a multilingual model.`);
-		this.name = 'EnglishOnlyModelError';
-	}
-}
-
 /** How much audio detection reads, from the start (one Whisper window). */
 export const DETECTION_SECONDS = 30;
 const WINDOW_SAMPLES = DETECTION_SECONDS * SAMPLE_RATE;
 
-export async function detectLanguage(loaded: LoadedModel, audio: Float32Array | AudioSource, signal?: AbortSignal): Promise<LanguageDetection> {
+export async function detectLanguage(
+	loaded: LoadedModel,
+	audio: Float32Array | AudioSource,
+	signal?: AbortSignal
+): Promise<LanguageDetection> {
 	const context = decodingContext(loaded.pipe);
 	if (!context.specials.multilingual) throw new EnglishOnlyModelError(loaded.model.id);
 	throwIfAborted(signal);

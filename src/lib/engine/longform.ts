@@ -11,6 +11,7 @@ import { throwIfAborted } from './decoding/abort';
 import { assignWords, wordTimings, type TimedSegment } from './decoding/alignment';
 import type { DecodingContext } from './decoding/context';
 import { splitByTimestamps } from './decoding/segments';
+import { seededRandom } from './decoding/logits';
 import { buildPrompt, sotSequence } from './decoding/tokens';
 import { decodeWindow, type WindowOptions } from './decoding/window';
 import { detectInWindow, type LanguageDetection } from './language';
@@ -18,6 +19,34 @@ import { detectInWindow, type LanguageDetection } from './language';
 /** Mel frames per second (hop of 160 samples at 16 kHz), and per 30 s window. */
 const FRAMES_PER_SECOND = SAMPLE_RATE / 160;
 const WINDOW_FRAMES = 30 * FRAMES_PER_SECOND;
+
+/**
+ * The loudest sample of audio that holds no signal: -80 dBFS, about 3 steps of 16-bit audio
+ * (digital silence, dither, what a codec decodes silence to). Whisper hears a window of it as
+ * speech: tiny.en says " you" with a no-speech probability of 0.96 but an average log-probability
+ * of -0.65, above the -1 that would let the no-speech rule drop it; conditioned on that, every
+ * following silent window says " You" too, and after a few minutes of it real speech is no longer
+ * heard (a 3-hour file of silence kept only the first of its three passages). So the seek moves
+ * over such stretches without decoding them, up to a little before the signal comes back.
+ */
+export const SILENCE_PEAK = 1e-4;
+/** Leading silence shorter than this is decoded as it is (Whisper hears pauses well). */
+const MIN_SKIP_FRAMES = FRAMES_PER_SECOND;
+/** Silence kept before the signal, so that the window opens on a pause and not mid-sound. */
+const SKIP_MARGIN_FRAMES = FRAMES_PER_SECOND / 5;
+
+/** How many of the samples, from the first, hold no signal (all below SILENCE_PEAK). */
+export function leadingSilence(samples: Float32Array): number {
+	for (let i = 0; i < samples.length; i++) if (Math.abs(samples[i]!) >= SILENCE_PEAK) return i;
+	return samples.length;
+}
+
+/** Frames to move the seek over silence at a window's start: all of a silent window, else up to the margin; 0 to decode it. */
+export function silentFramesToSkip(samples: Float32Array, windowFrames: number): number {
+	const frames = Math.floor(leadingSilence(samples) / 160);
+	if (frames >= windowFrames) return windowFrames;
+	return frames >= MIN_SKIP_FRAMES ? frames - SKIP_MARGIN_FRAMES : 0;
+}
 
 export interface LongformOptions {
 	/** A language code the model knows; null to detect it from the first window. */
@@ -72,6 +101,15 @@ export async function transcribeLongform(
 		const timeOffset = seek / FRAMES_PER_SECOND;
 		const windowFrames = Math.min(WINDOW_FRAMES, contentFrames - seek);
 		const samples = await source.getSamples(seek * 160, windowFrames * 160);
+		const silent = silentFramesToSkip(samples, windowFrames);
+		if (silent > 0) {
+			// As a window the no-speech rule drops: no segment, and the prompt is kept.
+			seek += silent;
+			onProgress?.({ secondsDone: Math.min(duration, seek / FRAMES_PER_SECOND), secondsTotal: duration, segments: [], language });
+			// Hours of silence pass without an await that yields: let the event loop (an abort, /health) in.
+			await new Promise((resolve) => setTimeout(resolve, 0));
+			continue;
+		}
 		const window = await runtime.encode(await runtime.features(samples));
 		const added: Segment[] = [];
 		let nextSeek: number;
@@ -83,7 +121,11 @@ export async function transcribeLongform(
 			const sot = sotSequence(specials, language, options.task);
 			const previous = allTokens.slice(promptResetSince);
 			const prompt = buildPrompt(specials, previous, sot);
-			const result = await decodeWindow(runtime, window, specials, prompt, context.decodeText, { ...options.window, signal });
+			const result = await decodeWindow(runtime, window, specials, prompt, context.decodeText, {
+				random: seededRandom(seek),
+				...options.window,
+				signal
+			});
 
 			const { noSpeechThreshold: ns, logProbThreshold: lp } = options.window;
 			const silent = ns !== null && result.noSpeechProb > ns && !(lp !== null && result.avgLogprob > lp);
@@ -97,7 +139,12 @@ export async function transcribeLongform(
 					textTokens: s.tokens.filter((t) => t < specials.eot)
 				}));
 				if (options.wordTimestamps) {
-					const probs = textTokenProbabilities(result.tokens, result.tokenLogprobs, specials.eot, timed.reduce((n, s) => n + s.tokens.length, 0));
+					const probs = textTokenProbabilities(
+						result.tokens,
+						result.tokenLogprobs,
+						specials.eot,
+						timed.reduce((n, s) => n + s.tokens.length, 0)
+					);
 					const alignment = await wordTimings(
 						runtime,
 						window,
@@ -135,7 +182,8 @@ export async function transcribeLongform(
 						compressionRatio: result.compressionRatio,
 						noSpeechProb: result.noSpeechProb
 					};
-					if (piece.words) segment.words = piece.words.map((w) => ({ ...w, start: clamp(w.start, start, end), end: clamp(w.end, start, end) }));
+					if (piece.words)
+						segment.words = piece.words.map((w) => ({ ...w, start: clamp(w.start, start, end), end: clamp(w.end, start, end) }));
 					segments.push(segment);
 					added.push(segment);
 					allTokens.push(...piece.tokens);

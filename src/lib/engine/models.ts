@@ -26,25 +26,37 @@ export interface ModelEntry {
 	multilingual: boolean;
 	/** Too large for a browser tab: runs on the server only. */
 	serverOnly: boolean;
+	/** Usable in a tab only on a WebGPU adapter with 16-bit float shaders (too slow or large otherwise). */
+	needsShaderF16: boolean;
+	/** Below this much device memory (GB, navigator.deviceMemory) a browser hands it to the server; null: any. */
+	minDeviceMemoryGb: number | null;
 }
 
-const entry = (id: string, multilingual: boolean, serverOnly = false): ModelEntry => ({
+type Traits = Partial<Pick<ModelEntry, 'serverOnly' | 'needsShaderF16' | 'minDeviceMemoryGb'>>;
+
+const entry = (id: string, multilingual: boolean, traits: Traits = {}): ModelEntry => ({
 	id,
 	hubRepo: `onnx-community/whisper-${id}`,
 	localName: `whisper-${id}`,
 	multilingual,
-	serverOnly
+	serverOnly: false,
+	needsShaderF16: false,
+	minDeviceMemoryGb: null,
+	...traits
 });
+
+/** From small up a model wants a few GB of memory in the tab. */
+const HEAVY: Traits = { minDeviceMemoryGb: 4 };
 
 export const MODELS = Object.freeze({
 	tiny: entry('tiny', true),
 	'tiny.en': entry('tiny.en', false),
 	base: entry('base', true),
 	'base.en': entry('base.en', false),
-	small: entry('small', true),
-	'small.en': entry('small.en', false),
-	'large-v3-turbo': entry('large-v3-turbo', true),
-	'large-v3': entry('large-v3', true, true)
+	small: entry('small', true, HEAVY),
+	'small.en': entry('small.en', false, HEAVY),
+	'large-v3-turbo': entry('large-v3-turbo', true, { ...HEAVY, needsShaderF16: true }),
+	'large-v3': entry('large-v3', true, { serverOnly: true })
 } satisfies Record<string, ModelEntry>);
 
 export type ModelId = keyof typeof MODELS;

@@ -1,25 +1,182 @@
 /**
- * @file An uploaded file to 16 kHz mono samples: through the system's ffmpeg (`encode=true`), or
- * read as headerless 16-bit PCM (`encode=false`, what Bazarr sends), skipping a WAV header if
- * one is there.
+ * @file Media to 16 kHz mono Float32 samples on the server and in Node scripts: through the
+ * system's ffmpeg, or read as headerless 16-bit PCM (the API's `encode=false`, what Bazarr
+ * sends), skipping a WAV header if one is there. The browser does the same with ffmpeg.wasm
+ * (src/lib/browser/decode.ts). ffmpeg opens the upload and nothing else: no URL, and no demuxer
+ * that reads the files a playlist inside the upload names.
  */
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
-import { ApiError } from './api/errors';
-import { decodeFile, FfmpegMissingError } from './decode';
+import { apiError } from './errors';
 
-/** The upload's samples; with `maxSeconds`, only that much from the start is decoded. */
-export async function readAudio(filePath: string, encode: boolean, maxSeconds?: number): Promise<Float32Array> {
+export class FfmpegMissingError extends Error {
+	constructor() {
+		super('ffmpeg was not found on PATH. Install it (Debian/Ubuntu: apt-get install ffmpeg) and start again.');
+		this.name = 'FfmpegMissingError';
+	}
+}
+
+/**
+ * ffmpeg could not make samples of the file: `no_audio_track` when it opened the file and found
+ * streams but none of audio (a silent video, a picture), `unreadable` otherwise (not media, or
+ * damaged). `reason` is ffmpeg's own last words, without the file's path.
+ */
+export class UndecodableMediaError extends Error {
+	constructor(
+		readonly kind: 'unreadable' | 'no_audio_track',
+		readonly reason: string
+	) {
+		super(`ffmpeg could not decode the file (${kind}): ${reason}`);
+		this.name = 'UndecodableMediaError';
+	}
+}
+
+/**
+ * Demuxers that open what the upload names (other files, sockets): an HLS or DASH playlist, a
+ * concat script, an IMF composition, an SDP session, scripting front-ends. ffmpeg probes the
+ * first ones from the content alone, so an upload of a playlist naming a server's file
+ * (`/srv/talk.mp3`) would be decoded as that file.
+ */
+export const REFERENCING_DEMUXERS: ReadonlySet<string> = new Set([
+	'hls',
+	'dash',
+	'concat',
+	'imf',
+	'sdp',
+	'rtp',
+	'rtsp',
+	'avisynth',
+	'vapoursynth'
+]);
+
+/**
+ * Every demuxer in `ffmpeg -demuxers`'s listing but the referencing ones, as `-format_whitelist`
+ * takes them; null when the listing has none (an unknown layout: the whitelist is then left off,
+ * rather than refusing every file). Lines look like ` D  wav   WAV / WAVE` (ffmpeg 5) or
+ * ` D d alsa  ALSA audio input` (7, with a device column); a name may itself be a comma list.
+ */
+export function allowedDemuxers(listing: string): string | null {
+	const names: string[] = [];
+	const lines = listing.split('\n');
+	const table = lines.findIndex((line) => /^\s*-{2,}\s*$/.test(line));
+	for (const line of lines.slice(table + 1)) {
+		const match = /^ D[E ][d ]? ?(\S+)/.exec(line);
+		if (!match) continue;
+		const name = match[1]!;
+		if (name.split(',').some((part) => REFERENCING_DEMUXERS.has(part))) continue;
+		names.push(name);
+	}
+	return table >= 0 && names.length > 0 ? names.join(',') : null;
+}
+
+interface FfmpegRun {
+	code: number | null;
+	stderr: string;
+}
+
+/** Runs ffmpeg to its end; stdout goes to `onData`. An abort kills it and rejects with the reason. */
+function runFfmpeg(
+	args: string[],
+	{ onData, signal }: { onData?: (chunk: Buffer) => void; signal?: AbortSignal } = {}
+): Promise<FfmpegRun> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason);
+		const child = spawn('ffmpeg', ['-nostdin', '-hide_banner', ...args], { stdio: ['ignore', onData ? 'pipe' : 'ignore', 'pipe'] });
+		let stderr = '';
+		const abort = () => {
+			child.kill('SIGKILL');
+			reject(signal!.reason);
+		};
+		signal?.addEventListener('abort', abort, { once: true });
+		if (onData) child.stdout!.on('data', onData);
+		child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		child.on('error', (error: NodeJS.ErrnoException) => {
+			signal?.removeEventListener('abort', abort);
+			reject(error.code === 'ENOENT' ? new FfmpegMissingError() : error);
+		});
+		child.on('close', (code) => {
+			signal?.removeEventListener('abort', abort);
+			resolve({ code, stderr });
+		});
+	});
+}
+
+let demuxers: Promise<string | null> | undefined;
+
+/** The whitelist of this ffmpeg's demuxers, asked once per process. */
+function demuxerWhitelist(): Promise<string | null> {
+	demuxers ??= new Promise<string | null>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		runFfmpeg(['-demuxers'], { onData: (chunk) => chunks.push(chunk) }).then(({ code }) => {
+			const allowed = code === 0 ? allowedDemuxers(Buffer.concat(chunks).toString()) : null;
+			if (!allowed) console.error('Koe: could not read `ffmpeg -demuxers`; uploads are decoded without a demuxer whitelist.');
+			resolve(allowed);
+		}, reject);
+	}).catch((error: unknown) => {
+		demuxers = undefined; // ffmpeg missing: ask again once it is there
+		throw error;
+	});
+	return demuxers;
+}
+
+/** The arguments that open a file as ffmpeg's input: a local file only, by a demuxer that follows no reference. */
+async function inputArgs(filePath: string): Promise<string[]> {
+	const allowed = await demuxerWhitelist();
+	return ['-protocol_whitelist', 'file', ...(allowed ? ['-format_whitelist', allowed] : []), '-i', filePath];
+}
+
+/** ffmpeg's last line, without the file's path (the server's folders are not the caller's business). */
+export function ffmpegReason(stderr: string, filePath: string): string {
+	const last = stderr.trim().split('\n').pop()?.trim() || 'no details';
+	return last.replaceAll(`${filePath}: `, '').replaceAll(filePath, 'the file');
+}
+
+/**
+ * Why a file failed to decode, from ffmpeg's exit codes alone (its wording changes between
+ * versions): copying its first audio stream works when there is one, copying any stream when
+ * the file opens at all.
+ */
+async function failureKind(input: string[]): Promise<UndecodableMediaError['kind']> {
+	const copies = async (map: string) =>
+		(await runFfmpeg(['-v', 'quiet', ...input, '-map', map, '-c', 'copy', '-t', '0', '-f', 'null', '-'])).code === 0;
+	if (await copies('0:a:0')) return 'unreadable'; // an audio stream that does not decode: damaged
+	return (await copies('0')) ? 'no_audio_track' : 'unreadable';
+}
+
+/** Decodes a media file (its first `maxSeconds` only, when given) with the system's ffmpeg. */
+export async function decodeFile(
+	filePath: string,
+	{ maxSeconds, signal }: { maxSeconds?: number; signal?: AbortSignal } = {}
+): Promise<Float32Array> {
+	const input = await inputArgs(filePath);
+	const limit = maxSeconds === undefined ? [] : ['-t', String(maxSeconds)];
+	const chunks: Buffer[] = [];
+	const args = ['-v', 'error', ...input, ...limit, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
+	const { code, stderr } = await runFfmpeg(args, { onData: (chunk) => chunks.push(chunk), signal });
+	if (code !== 0) throw new UndecodableMediaError(await failureKind(input), ffmpegReason(stderr, filePath));
+	const bytes = Buffer.concat(chunks);
+	chunks.length = 0;
+	const length = Math.floor(bytes.byteLength / 4);
+	// A large Buffer has its own aligned memory; a small one may sit at an odd offset in a pool.
+	if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+	return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + length * 4));
+}
+
+/** An upload's samples for the API; with `maxSeconds`, only that much from the start is decoded. */
+export async function readAudio(filePath: string, encode: boolean, maxSeconds?: number, signal?: AbortSignal): Promise<Float32Array> {
 	if (!encode) {
 		const samples = pcmToSamples(await readFile(filePath));
 		return maxSeconds === undefined ? samples : samples.subarray(0, maxSeconds * SAMPLE_RATE);
 	}
 	try {
-		return await decodeFile(filePath, { maxSeconds });
+		return await decodeFile(filePath, { maxSeconds, signal });
 	} catch (error) {
-		if (error instanceof FfmpegMissingError) throw error;
-		const reason = error instanceof Error ? error.message.replace(/^.*?: /, '') : String(error);
-		throw new ApiError(415, `The upload could not be decoded as audio or video (${reason}).`, 'file', 'unsupported_media');
+		if (error instanceof FfmpegMissingError) throw apiError('ffmpeg_missing');
+		if (error instanceof UndecodableMediaError) {
+			throw error.kind === 'no_audio_track' ? apiError('no_audio_track') : apiError('unsupported_media', { reason: error.reason });
+		}
+		throw error;
 	}
 }
 
@@ -27,9 +184,7 @@ export async function readAudio(filePath: string, encode: boolean, maxSeconds?: 
 export function pcmToSamples(bytes: Uint8Array): Float32Array {
 	const start = wavDataOffset(bytes);
 	const length = bytes.length - start;
-	if (length % 2 !== 0) {
-		throw new ApiError(400, 'With encode=false the body must be 16-bit PCM: an even number of bytes.', 'encode');
-	}
+	if (length % 2 !== 0) throw apiError('odd_pcm_length');
 	const view = new DataView(bytes.buffer, bytes.byteOffset + start, length);
 	const samples = new Float32Array(length / 2);
 	for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true) / 32768;
@@ -40,7 +195,7 @@ function wavDataOffset(bytes: Uint8Array): number {
 	const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
 	if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') return 0;
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	for (let at = 12; at + 8 <= bytes.length; ) {
+	for (let at = 12; at + 8 <= bytes.length;) {
 		const size = view.getUint32(at + 4, true);
 		if (ascii(at) === 'data') return at + 8;
 		at += 8 + size + (size % 2);

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
-import { ApiError } from './api/errors';
+import { apiError } from './errors';
 
 export interface Upload {
 	/** Where the file was written; the caller owns it (and deletes it). */
@@ -29,26 +29,14 @@ export interface UploadOptions {
 	dir: string;
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-
-function tooLarge(maxBytes: number): ApiError {
-	return new ApiError(413, `The upload is larger than this server accepts (${megabytes(maxBytes)}, MAX_UPLOAD_MB).`, null, 'file_too_large', {
-		Connection: 'close'
-	});
-}
-
-/** Reads a multipart request; rejects with an ApiError a client can act on. */
+/** Reads a multipart request; rejects with an ApiError (errors.ts) a client can act on. */
 export async function receiveUpload(request: Request, { fileFields, maxBytes, dir }: UploadOptions): Promise<Upload> {
 	const contentType = request.headers.get('content-type') ?? '';
 	if (!/^multipart\/form-data\b/i.test(contentType) || !request.body) {
-		throw new ApiError(
-			415,
-			`Send the media as multipart/form-data with a file field "${fileFields[0]}" (got ${contentType ? `"${contentType}"` : 'no Content-Type'}).`,
-			fileFields[0]
-		);
+		throw apiError('not_multipart', { field: fileFields[0]!, contentType: contentType || null });
 	}
 	// Multipart framing adds a little; a declared length far past the limit is refused unread.
-	if (Number(request.headers.get('content-length')) > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
+	if (Number(request.headers.get('content-length')) > maxBytes + 64 * 1024) throw apiError('file_too_large', { maxBytes });
 
 	mkdirSync(dir, { recursive: true });
 	const target = path.join(dir, randomUUID());
@@ -57,9 +45,11 @@ export async function receiveUpload(request: Request, { fileFields, maxBytes, di
 
 	let parser: busboy.Busboy;
 	try {
-		parser = busboy({ headers: { 'content-type': contentType }, limits: { fileSize: maxBytes, files: 4 } });
+		// Browsers, curl and undici send a file name as raw UTF-8 (busboy's default reads it as latin1).
+		// busboy keeps only its last path part: "../../x.wav" is "x.wav".
+		parser = busboy({ headers: { 'content-type': contentType }, defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 4 } });
 	} catch (error) {
-		throw new ApiError(400, `The multipart body could not be read: ${(error as Error).message}.`);
+		throw apiError('unreadable_body', { reason: (error as Error).message });
 	}
 	parser.on('field', (name, value) => {
 		const previous = fields[name];
@@ -72,10 +62,14 @@ export async function receiveUpload(request: Request, { fileFields, maxBytes, di
 			return;
 		}
 		const output = createWriteStream(target);
-		const current = { fileName: info.filename ?? 'upload', mimeType: info.mimeType, written: finished(output), size: 0, truncated: false };
+		// A name that was only a path ("../", "..") is empty once busboy has cut it.
+		const current = { fileName: info.filename || 'upload', mimeType: info.mimeType, written: finished(output), size: 0, truncated: false };
 		file = current;
 		stream.on('data', (chunk: Buffer) => (current.size += chunk.length));
 		stream.on('limit', () => (current.truncated = true));
+		// A file that cannot be written (a full or unwritable folder) must not stall the request:
+		// the rest of the part is drained, and awaiting `written` reports the error.
+		output.on('error', () => stream.resume());
 		stream.pipe(output);
 	});
 
@@ -84,17 +78,16 @@ export async function receiveUpload(request: Request, { fileFields, maxBytes, di
 		body.pipe(parser);
 		await new Promise<void>((resolve, reject) => {
 			parser.on('close', resolve);
-			parser.on('error', (error: Error) => reject(new ApiError(400, `The multipart body could not be read: ${error.message}.`)));
-			body.on('error', (error) => reject(new ApiError(400, `The upload was interrupted: ${error.message}.`)));
+			parser.on('error', (error: Error) => reject(apiError('unreadable_body', { reason: error.message })));
+			body.on('error', (error) => reject(apiError('unreadable_body', { reason: `the upload was interrupted (${error.message})` })));
 		});
 		if (!file) {
-			const fieldNames = Object.keys(fields);
-			const hint = fieldNames.some((name) => fileFields.includes(name)) ? ' It was sent as text, not as a file.' : '';
-			throw new ApiError(400, `No file in the "${fileFields[0]}" field of the form.${hint}`, fileFields[0]);
+			const sentAsText = Object.keys(fields).some((name) => fileFields.includes(name));
+			throw apiError('missing_file', { field: fileFields[0]!, sentAsText });
 		}
 		await file.written;
-		if (file.truncated) throw tooLarge(maxBytes);
-		if (file.size === 0) throw new ApiError(400, 'The uploaded file is empty.', fileFields[0]);
+		if (file.truncated) throw apiError('file_too_large', { maxBytes });
+		if (file.size === 0) throw apiError('empty_file', { field: fileFields[0]! });
 		return { path: target, fileName: file.fileName, mimeType: file.mimeType, size: file.size, fields };
 	} catch (error) {
 		rmSync(target, { force: true });

@@ -8,12 +8,19 @@ export type FailureCode =
 	| 'empty'
 	| 'unreadable'
 	| 'no-audio'
+	| 'image'
+	| 'too-short'
+	| 'decoder-load'
 	| 'model-unavailable'
 	| 'model-offline'
 	| 'model-load'
 	| 'out-of-memory'
 	| 'decode'
 	| 'transcribe'
+	| 'worker-lost'
+	| 'storage-full'
+	| 'history-save'
+	| 'model-not-stored'
 	| 'mic-denied'
 	| 'mic-missing'
 	| 'mic-busy'
@@ -113,24 +120,37 @@ const en = {
 	delete: 'Delete',
 	newName: 'New name',
 	partial: 'partial',
+	technicalDetails: 'Technical details',
+	retry: 'Try again',
 	failures: {
 		empty: () => 'This file is empty. Choose an audio or video file that has sound in it.',
 		unreadable: () => 'Koe could not read this file as audio or video. It may be damaged, or in a format ffmpeg does not know.',
 		'no-audio': () => 'This file has no audio track that Koe could read.',
+		image: () => 'This file is a picture, not audio or video. Choose a recording, or a video with sound.',
+		'too-short': () => 'This recording is shorter than half a second: too short to recognise speech in. Choose a longer one.',
+		'decoder-load': () => 'Koe’s audio decoder (ffmpeg) could not be loaded. Check the network connection and try again.',
 		'model-unavailable': (detail: string) => `The model "${detail}" is not available on this server. Choose another model.`,
 		'model-offline': () =>
 			'This model is not downloaded yet, and there is no network connection. Connect once to download it, or choose a model marked “Downloaded already”.',
-		'model-load': (detail: string) => `The speech model could not be loaded (${detail}). Check the network connection and try again.`,
+		'model-load': () => 'The speech model could not be loaded. Check the network connection and try again.',
 		'out-of-memory': () =>
 			'This device ran out of memory for the model. Choose a smaller model and try again; your earlier transcripts are safe in the history.',
-		decode: (detail: string) => `Koe could not read this file: ${detail}`,
-		transcribe: (detail: string) => `Transcription failed: ${detail}`,
+		decode: () => 'Koe could not read this file. Try again; if it fails again, convert it to mp3 or wav first.',
+		transcribe: () => 'Transcription failed. Try again; if it fails again, choose another model.',
+		'worker-lost': () =>
+			'The transcription stopped: the browser ended the worker that runs the model, most often because it ran short of memory. Try again; if it happens again, choose a smaller model or close other tabs.',
+		'storage-full': () =>
+			'This transcript was not saved in the history: the browser’s storage for this site is full. Download it now to keep it. To save new transcripts, delete old ones from the history or free up space in the browser’s site settings.',
+		'history-save': () => 'This transcript was not saved in the history: the browser refused to store it. Download it now to keep it.',
+		'model-not-stored': () =>
+			'The model works, but this browser could not keep a copy (its storage for this site is full or turned off): it will be downloaded again next time, and cannot be used offline. Free up space in the browser’s site settings to keep it.',
 		'mic-denied': () => 'Microphone access was refused. Allow it in the browser’s site settings to record, or drop a file instead.',
 		'mic-missing': () => 'No microphone was found. Connect one and try again, or drop a file instead.',
 		'mic-busy': () => 'The microphone is busy in another application. Close it there and try again.',
 		'mic-unsupported': () => 'This browser cannot record audio. Drop a recording made elsewhere instead.',
 		server: (detail: string) => `The Koe server could not transcribe this file: ${detail}`,
-		'no-route': () => 'This browser cannot run the model, and no Koe server is available to run it. Try another browser or a smaller model.',
+		'no-route': () =>
+			'This browser cannot run the model, and no Koe server is available to run it. Try another browser or a smaller model.',
 		'mic-other': (detail: string) => `The microphone could not be started (${detail}).`
 	} satisfies Record<FailureCode, (detail: string) => string>
 };
@@ -228,16 +248,28 @@ const zhCN: Messages = {
 	delete: '删除',
 	newName: '新名称',
 	partial: '部分',
+	technicalDetails: '技术细节',
+	retry: '重试',
 	failures: {
 		empty: () => '此文件是空的。请选择有声音的音频或视频文件。',
 		unreadable: () => 'Koe 无法把此文件读作音频或视频。文件可能已损坏，或格式不受 ffmpeg 支持。',
 		'no-audio': () => '此文件没有 Koe 能读取的音轨。',
+		image: () => '此文件是图片，不是音频或视频。请选择录音文件或有声音的视频。',
+		'too-short': () => '此录音不足半秒，太短，无法识别语音。请选择更长的录音。',
+		'decoder-load': () => '无法加载 Koe 的音频解码器（ffmpeg）。请检查网络连接后重试。',
 		'model-unavailable': (detail: string) => `此服务器上没有模型“${detail}”。请选择其他模型。`,
 		'model-offline': () => '此模型尚未下载，且当前没有网络连接。请联网下载一次，或选择标有“已下载”的模型。',
-		'model-load': (detail: string) => `无法加载语音模型（${detail}）。请检查网络连接后重试。`,
+		'model-load': () => '无法加载语音模型。请检查网络连接后重试。',
 		'out-of-memory': () => '此设备内存不足以运行该模型。请选择较小的模型重试；之前的转写仍安全保存在历史记录中。',
-		decode: (detail: string) => `Koe 无法读取此文件：${detail}`,
-		transcribe: (detail: string) => `转写失败：${detail}`,
+		decode: () => 'Koe 无法读取此文件。请重试；如果仍然失败，请先把文件转换为 mp3 或 wav。',
+		transcribe: () => '转写失败。请重试；如果仍然失败，请换一个模型。',
+		'worker-lost': () =>
+			'转写中断：浏览器结束了运行模型的工作线程，通常是因为内存不足。请重试；如果再次发生，请选择较小的模型或关闭其他标签页。',
+		'storage-full': () =>
+			'此转写未能保存到历史记录：浏览器为本网站提供的存储空间已满。请立即下载以保留它。若要保存新的转写，请删除历史记录中的旧转写，或在浏览器的网站设置中释放空间。',
+		'history-save': () => '此转写未能保存到历史记录：浏览器拒绝存储。请立即下载以保留它。',
+		'model-not-stored': () =>
+			'模型可以使用，但此浏览器无法保存它（本网站的存储空间已满或被禁用）：下次使用时会重新下载，也无法离线使用。请在浏览器的网站设置中释放空间以保存模型。',
 		'mic-denied': () => '麦克风访问被拒绝。请在浏览器的网站设置中允许，或改为拖入文件。',
 		'mic-missing': () => '没有找到麦克风。请连接后重试，或改为拖入文件。',
 		'mic-busy': () => '麦克风正被其他应用占用。请在那里关闭后重试。',
@@ -261,10 +293,14 @@ export function localeFor(preferred: readonly string[]): Locale {
 	return 'en';
 }
 
-/** A failure as the UI shows it: its code and any detail (a file name, an error's message). */
+/**
+ * A failure as the UI shows it: its code, any detail its message names (a model, the server's
+ * own words), and the error's text for a bug report, shown apart from the message.
+ */
 export interface Failure {
 	code: FailureCode;
 	detail?: string;
+	technical?: string;
 }
 
 export function failureText(messages: Messages, failure: Failure): string {

@@ -55,8 +55,17 @@ export function transcriptFromJson(value: unknown): Transcript {
 	const json = value as {
 		language?: string | null;
 		segments: Array<{
-			id: number; seek: number; start: number; end: number; text: string; tokens?: number[]; temperature?: number;
-			avg_logprob?: number; compression_ratio?: number; no_speech_prob?: number; words?: Word[];
+			id: number;
+			seek: number;
+			start: number;
+			end: number;
+			text: string;
+			tokens?: number[];
+			temperature?: number;
+			avg_logprob?: number;
+			compression_ratio?: number;
+			no_speech_prob?: number;
+			words?: Word[];
 		}>;
 	};
 	const segments: Segment[] = json.segments.map((s) => ({

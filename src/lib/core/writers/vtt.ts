@@ -7,8 +7,7 @@ import { cueText } from './cue-text';
 export function writeVtt(transcript: Transcript, { alwaysIncludeHours = false } = {}): string {
 	const style = { alwaysIncludeHours, decimalMarker: '.' } as const;
 	const cues = transcript.segments.map(
-		(segment) =>
-			`${formatTimestamp(segment.start, style)} --> ${formatTimestamp(segment.end, style)}\n${cueText(segment.text)}\n\n`
+		(segment) => `${formatTimestamp(segment.start, style)} --> ${formatTimestamp(segment.end, style)}\n${cueText(segment.text)}\n\n`
 	);
 	return `WEBVTT\n\n${cues.join('')}`;
 }

@@ -80,7 +80,12 @@ export function dtw(cost: Float32Array, rows: number, cols: number): { textIndic
  * Groups tokens into words. Spaced languages start a word at a leading space or punctuation;
  * unspaced ones split wherever a whole character is complete (openai `split_to_word_tokens`).
  */
-export function splitWords(tokens: readonly number[], eot: number, decode: (ids: number[]) => string, language: string | null): Array<{ word: string; tokens: number[] }> {
+export function splitWords(
+	tokens: readonly number[],
+	eot: number,
+	decode: (ids: number[]) => string,
+	language: string | null
+): Array<{ word: string; tokens: number[] }> {
 	const pieces = splitOnUnicode(tokens, decode);
 	if (language !== null && UNSPACED_LANGUAGES.has(language)) return pieces;
 	const words: Array<{ word: string; tokens: number[] }> = [];
@@ -231,7 +236,10 @@ export interface TimedSegment {
  * segments; returns the new last-speech time.
  */
 export function assignWords(segments: TimedSegment[], alignment: WordTiming[], timeOffset: number, lastSpeech: number): number {
-	const durations = alignment.map((w) => w.end - w.start).filter((d) => d !== 0).sort((a, b) => a - b);
+	const durations = alignment
+		.map((w) => w.end - w.start)
+		.filter((d) => d !== 0)
+		.sort((a, b) => a - b);
 	const median = durations.length === 0 ? 0 : Math.min(0.7, medianOf(durations));
 	const maxDuration = median * 2;
 	if (durations.length > 0) {
@@ -253,7 +261,12 @@ export function assignWords(segments: TimedSegment[], alignment: WordTiming[], t
 		while (index < alignment.length && saved < segment.textTokens.length) {
 			const timing = alignment[index]!;
 			if (timing.word) {
-				words.push({ word: timing.word, start: round2(timeOffset + timing.start), end: round2(timeOffset + timing.end), probability: timing.probability });
+				words.push({
+					word: timing.word,
+					start: round2(timeOffset + timing.start),
+					end: round2(timeOffset + timing.end),
+					probability: timing.probability
+				});
 			}
 			saved += timing.tokens.length;
 			index++;
@@ -261,14 +274,18 @@ export function assignWords(segments: TimedSegment[], alignment: WordTiming[], t
 		if (words.length > 0) {
 			const first = words[0]!;
 			const last = words.at(-1)!;
-			if (first.end - lastSpeech > median * 4 && (first.end - first.start > maxDuration || (words.length > 1 && words[1]!.end - first.start > maxDuration * 2))) {
+			if (
+				first.end - lastSpeech > median * 4 &&
+				(first.end - first.start > maxDuration || (words.length > 1 && words[1]!.end - first.start > maxDuration * 2))
+			) {
 				if (words.length > 1 && words[1]!.end - words[1]!.start > maxDuration) {
 					const boundary = Math.max(words[1]!.end / 2, words[1]!.end - maxDuration);
 					first.end = words[1]!.start = boundary;
 				}
 				first.start = Math.max(0, first.end - maxDuration);
 			}
-			if (segment.start < first.end && segment.start - 0.5 > first.start) first.start = Math.max(0, Math.min(first.end - median, segment.start));
+			if (segment.start < first.end && segment.start - 0.5 > first.start)
+				first.start = Math.max(0, Math.min(first.end - median, segment.start));
 			else segment.start = first.start;
 			if (segment.end > last.start && segment.end + 0.5 < last.end) last.end = Math.max(last.start + median, segment.end);
 			else segment.end = last.end;

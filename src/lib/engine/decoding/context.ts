@@ -30,7 +30,11 @@ export function decodingContext(pipe: AutomaticSpeechRecognitionPipeline): Decod
 	context = {
 		runtime,
 		specials,
-		decodeText: (ids) => tokenizer.decode(ids.filter((id) => id < specials.eot), { skip_special_tokens: true }),
+		decodeText: (ids) =>
+			tokenizer.decode(
+				ids.filter((id) => id < specials.eot),
+				{ skip_special_tokens: true }
+			),
 		decodeRaw: (ids) => tokenizer.decode([...ids], { skip_special_tokens: false }),
 		encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
 		alignmentHeads: (config.alignment_heads as Array<[number, number]> | undefined) ?? []

@@ -107,6 +107,22 @@ export function topK(values: ArrayLike<number>, k: number): number[] {
 	return best;
 }
 
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32). The seek loop seeds one per window from
+ * its position, so sampling at a fallback temperature draws the same tokens on every run: the
+ * same file gives the same transcript, in the page and on the server.
+ */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
 /** Draws an index from softmax(logits / temperature). */
 export function sample(logits: ArrayLike<number>, temperature: number, random: () => number = Math.random): number {
 	let max = -Infinity;

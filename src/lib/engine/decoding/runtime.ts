@@ -37,7 +37,10 @@ export class EncodedWindow {
 	forBatch(batch: number): Tensor {
 		let tensor = this.#batched.get(batch);
 		if (!tensor) {
-			tensor = cat(Array.from({ length: batch }, () => this.hidden), 0);
+			tensor = cat(
+				Array.from({ length: batch }, () => this.hidden),
+				0
+			);
 			this.#batched.set(batch, tensor);
 		}
 		return tensor;
@@ -81,7 +84,14 @@ interface WhisperFeatureExtractorInternals {
 function melSettings(pipe: AutomaticSpeechRecognitionPipeline): LogMelSettings {
 	const extractor = (pipe.processor as unknown as { feature_extractor: WhisperFeatureExtractorInternals }).feature_extractor;
 	const { n_fft, hop_length, n_samples, nb_max_frames, mel_filters } = extractor.config;
-	return { frameLength: n_fft, hopLength: hop_length, windowSamples: n_samples, maxFrames: nb_max_frames, window: extractor.window, melFilters: mel_filters };
+	return {
+		frameLength: n_fft,
+		hopLength: hop_length,
+		windowSamples: n_samples,
+		maxFrames: nb_max_frames,
+		window: extractor.window,
+		melFilters: mel_filters
+	};
 }
 
 /** Whisper's model, processor and tokenizer from a loaded ASR pipeline, behind our own calls. */
@@ -135,7 +145,11 @@ export class WhisperRuntime {
 	async step(window: EncodedWindow, ids: number[][], cache: KvCache | null): Promise<StepOutput> {
 		const batch = ids.length;
 		const positions = ids[0]!.length;
-		const inputIds = new Tensor('int64', BigInt64Array.from(ids.flat(), (id) => BigInt(id)), [batch, positions]);
+		const inputIds = new Tensor(
+			'int64',
+			BigInt64Array.from(ids.flat(), (id) => BigInt(id)),
+			[batch, positions]
+		);
 		const outputs = await this.#model.forward({
 			encoder_outputs: window.forBatch(batch),
 			decoder_input_ids: inputIds,
@@ -205,8 +219,15 @@ export class WhisperRuntime {
 	 * Cross-attention weights of the whole token sequence in one uncached pass (for word timing):
 	 * `heads[l][h]` is a [tokens × frames] matrix, already softmaxed by the model.
 	 */
-	async crossAttentions(window: EncodedWindow, tokens: number[]): Promise<{ frames: number; at(layer: number, head: number): Float32Array }> {
-		const inputIds = new Tensor('int64', BigInt64Array.from(tokens, (id) => BigInt(id)), [1, tokens.length]);
+	async crossAttentions(
+		window: EncodedWindow,
+		tokens: number[]
+	): Promise<{ frames: number; at(layer: number, head: number): Float32Array }> {
+		const inputIds = new Tensor(
+			'int64',
+			BigInt64Array.from(tokens, (id) => BigInt(id)),
+			[1, tokens.length]
+		);
 		const outputs = await this.#model.forward({ encoder_outputs: window.hidden, decoder_input_ids: inputIds, past_key_values: null });
 		const layers: Tensor[] = [];
 		for (let layer = 0; ; layer++) {

@@ -137,7 +137,12 @@ async function beamSearch(
 				if (c.token === specials.eot) {
 					newlyFinished.push({ tokens: parent.tokens, tokenLogprobs: parent.tokenLogprobs, sumLogprob: c.score, done: true });
 				} else {
-					next.push({ tokens: [...parent.tokens, c.token], tokenLogprobs: [...parent.tokenLogprobs, c.logprob], sumLogprob: c.score, done: false });
+					next.push({
+						tokens: [...parent.tokens, c.token],
+						tokenLogprobs: [...parent.tokenLogprobs, c.logprob],
+						sumLogprob: c.score,
+						done: false
+					});
 					sources.push(c.source);
 				}
 				if (next.length === beamSize) break;
@@ -149,7 +154,11 @@ async function beamSearch(
 			}
 			throwIfAborted(options.signal);
 			cache = await runtime.selectRows(cache, sources);
-			const out = await runtime.step(window, next.map((h) => [h.tokens.at(-1)!]), cache);
+			const out = await runtime.step(
+				window,
+				next.map((h) => [h.tokens.at(-1)!]),
+				cache
+			);
 			cache = out.cache;
 			live = next;
 			logitRows = next.map((_, i) => out.logitsAt(i, 0));

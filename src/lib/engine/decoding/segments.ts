@@ -41,7 +41,11 @@ export function splitByTimestamps(tokens: readonly number[], timestampBegin: num
 		let duration = windowFrames / 100;
 		const lastTs = [...tokens].reverse().find((t) => t >= timestampBegin);
 		if (lastTs !== undefined && lastTs !== timestampBegin) duration = (lastTs - timestampBegin) * TIME_PRECISION;
-		return { segments: [{ start: timeOffset, end: timeOffset + duration, tokens: [...tokens] }], advance: windowFrames, singleTimestampEnding };
+		return {
+			segments: [{ start: timeOffset, end: timeOffset + duration, tokens: [...tokens] }],
+			advance: windowFrames,
+			singleTimestampEnding
+		};
 	}
 
 	const slices = singleTimestampEnding ? [...consecutive, n] : consecutive;

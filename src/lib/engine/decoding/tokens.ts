@@ -84,7 +84,12 @@ export function sotSequence(tokens: SpecialTokens, language: string | null, task
  * The decoder prompt: previous text after `<|startofprev|>` (at most half the context, as
  * openai and faster-whisper cut it), then the SOT sequence, then `<|notimestamps|>` if asked.
  */
-export function buildPrompt(tokens: SpecialTokens, previous: readonly number[], sot: readonly number[], withoutTimestamps = false): number[] {
+export function buildPrompt(
+	tokens: SpecialTokens,
+	previous: readonly number[],
+	sot: readonly number[],
+	withoutTimestamps = false
+): number[] {
 	const prompt: number[] = [];
 	if (previous.length > 0) {
 		prompt.push(tokens.sotPrev, ...previous.slice(-(Math.floor(tokens.maxLength / 2) - 1)));

@@ -20,11 +20,11 @@ export interface WindowOptions {
 	random?: () => number;
 }
 
-export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0, 0.2, 0.4, 0.6, 0.8, 1]);
-
-export const DEFAULT_WINDOW_OPTIONS: Readonly<WindowOptions> = Object.freeze({
-	temperatures: DEFAULT_TEMPERATURES,
-	beamSize: 1,
+/**
+ * Whisper's fallback thresholds (openai/whisper's and faster-whisper's defaults). The beams and
+ * temperatures are transcription options (core/options.ts).
+ */
+export const WINDOW_THRESHOLDS: Readonly<Omit<WindowOptions, 'temperatures' | 'beamSize' | 'signal' | 'random'>> = Object.freeze({
 	bestOf: 5,
 	compressionRatioThreshold: 2.4,
 	logProbThreshold: -1,
@@ -41,7 +41,10 @@ export interface WindowResult extends SearchResult {
 }
 
 /** Why a decode is not good enough (pure, so the thresholds can be tested alone). */
-export function needsFallback(result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'>, options: Pick<WindowOptions, 'compressionRatioThreshold' | 'logProbThreshold' | 'noSpeechThreshold'>): boolean {
+export function needsFallback(
+	result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'>,
+	options: Pick<WindowOptions, 'compressionRatioThreshold' | 'logProbThreshold' | 'noSpeechThreshold'>
+): boolean {
 	const { compressionRatioThreshold: cr, logProbThreshold: lp, noSpeechThreshold: ns } = options;
 	const unsure = lp !== null && result.avgLogprob < lp;
 	// A confident "no speech" with low log-probability is silence, not a failed decode.

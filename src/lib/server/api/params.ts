@@ -7,10 +7,11 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findLanguage } from '../../core/languages';
+import { LANGUAGE_FORMAT, optionsFromApi, type TranscribeOptions } from '../../core/options';
 import type { OutputFormatId } from '../../core/writers';
-import { ApiError, badParameter } from './errors';
+import { apiError } from '../errors';
 import {
-	LANGUAGE_FORMAT,
+	GRANULARITIES_FIELD,
 	openApiDocument,
 	UNKNOWN_AS_DEFAULT,
 	type HttpMethod,
@@ -18,43 +19,32 @@ import {
 	type Reference,
 	type ResponseFormat,
 	type Schema,
-	type Task,
 	type TimestampGranularity
 } from './openapi';
 
-export interface AsrOptions {
+/** A POST /asr or /asr/async request: the engine's options and how to answer. */
+export interface AsrRequest {
 	encode: boolean;
-	task: Task;
-	/** A Whisper language code; null: detect it. */
-	language: string | null;
-	initialPrompt: string | null;
-	vadFilter: boolean;
-	wordTimestamps: boolean;
-	/** null: the server's BEAM_SIZE. */
-	beamSize: number | null;
+	options: TranscribeOptions;
 	/** The layout served (an unknown `output` falls back to txt). */
 	output: OutputFormatId;
 	/** The `output` value as sent: the download name ends with it (`text` → `x.mp3.text`). */
 	outputExtension: string;
 }
 
-export interface DetectOptions {
+export interface DetectRequest {
 	encode: boolean;
 }
 
-export interface OpenAiOptions {
+export type OpenAiEndpoint = 'transcriptions' | 'translations';
+
+/** A POST /v1/audio/… request: the engine's options, and the answer's layout. */
+export interface OpenAiRequest {
 	model: string;
-	/** A Whisper language code; null: detect it (always null for translations). */
-	language: string | null;
-	prompt: string | null;
+	options: TranscribeOptions & { task: 'transcribe' | 'translate' };
 	responseFormat: ResponseFormat;
-	temperature: number;
-	/** null: the server's BEAM_SIZE. */
-	beamSize: number | null;
 	granularities: TimestampGranularity[];
 }
-
-export type OpenAiEndpoint = 'transcriptions' | 'translations';
 
 type Value = unknown;
 
@@ -108,8 +98,18 @@ function validator(schema: Schema): ValidateFunction {
 
 /** pydantic's spellings, which whisper-asr-webservice's clients may use (api-compat §1.2). */
 const BOOLEAN_SPELLINGS: Readonly<Record<string, boolean>> = Object.freeze({
-	true: true, t: true, yes: true, y: true, on: true, 1: true,
-	false: false, f: false, no: false, n: false, off: false, 0: false
+	true: true,
+	t: true,
+	yes: true,
+	y: true,
+	on: true,
+	1: true,
+	false: false,
+	f: false,
+	no: false,
+	n: false,
+	off: false,
+	0: false
 });
 
 /** Plain decimal notation only: Number() would also take '', ' ', '0x1' and 'Infinity'. */
@@ -157,9 +157,11 @@ function allowed(schema: Schema): readonly string[] | string {
 }
 
 function checked(name: string, raw: string, value: Value, schema: Schema): Value {
-	if (!validator(schema)(value)) throw badParameter(name, raw, allowed(schema));
+	if (!validator(schema)(value)) throw apiError('invalid_parameter', { param: name, value: raw, expected: inWords(allowed(schema)) });
 	return value;
 }
+
+const inWords = (accepted: readonly string[] | string) => (typeof accepted === 'string' ? accepted : `one of: ${accepted.join(', ')}`);
 
 /** One value by its schema. Absent: the schema's default, or null when it has none. */
 function readValue(name: string, raw: string | undefined, schema: Schema): Value {
@@ -186,23 +188,18 @@ function readQuery(path: string, method: HttpMethod, search: URLSearchParams): R
 	return values;
 }
 
-export function parseAsrQuery(search: URLSearchParams): AsrOptions {
+export function parseAsrQuery(search: URLSearchParams): AsrRequest {
 	const query = readQuery('/asr', 'post', search);
 	const output = query.output as OutputFormatId;
 	return {
 		encode: query.encode as boolean,
-		task: query.task as Task,
-		language: query.language as string | null,
-		initialPrompt: query.initial_prompt as string | null,
-		vadFilter: query.vad_filter as boolean,
-		wordTimestamps: query.word_timestamps as boolean,
-		beamSize: (query.beam_size as number | null | undefined) ?? null,
+		options: optionsFromApi('asr', query),
 		output,
 		outputExtension: search.getAll('output').at(-1) ?? output
 	};
 }
 
-export function parseDetectQuery(search: URLSearchParams): DetectOptions {
+export function parseDetectQuery(search: URLSearchParams): DetectRequest {
 	const query = readQuery('/detect-language', 'post', search);
 	return { encode: query.encode as boolean };
 }
@@ -229,7 +226,7 @@ function formStrings(fields: Record<string, string | string[]>, name: string, sc
 
 function readFormValue(name: string, strings: string[], schema: Schema, required: boolean): Value {
 	if (strings.length === 0) {
-		if (required) throw new ApiError(400, `Missing required parameter "${name}"${examples(schema)}.`, name);
+		if (required) throw apiError('missing_parameter', { param: name, expected: examples(schema) });
 		return schema.default ?? null;
 	}
 	if (typeOf(schema) !== 'array') return readValue(name, strings.at(-1), schema);
@@ -240,7 +237,7 @@ function readFormValue(name: string, strings: string[], schema: Schema, required
 
 function examples(schema: Schema): string {
 	const list = Array.isArray(schema.examples) ? schema.examples : schema.enum;
-	return list ? `: expected one of: ${list.join(', ')}` : '';
+	return list ? `one of: ${list.join(', ')}` : '';
 }
 
 /** Every non-file field of a multipart body, by name, checked against its schema. */
@@ -256,37 +253,36 @@ function readForm(path: string, fields: Record<string, string | string[]>): Reco
 	return values;
 }
 
-const GRANULARITIES = 'timestamp_granularities[]';
-
 /** Word timestamps are only in verbose_json; OpenAI refuses the request otherwise (api-compat §2.1). */
 function checkGranularities(granularities: readonly TimestampGranularity[], responseFormat: ResponseFormat): void {
 	if (granularities.includes('word') && responseFormat !== 'verbose_json') {
-		throw new ApiError(
-			400,
-			`Invalid value "word" for parameter "${GRANULARITIES}": word timestamps need response_format=verbose_json (got "${responseFormat}").`,
-			GRANULARITIES
-		);
+		throw apiError('invalid_parameter', {
+			param: GRANULARITIES_FIELD,
+			value: 'word',
+			expected: `segment only, unless response_format=verbose_json (got "${responseFormat}")`
+		});
 	}
 }
 
 /** Translations take no language and no granularities; the defaults are the transcription schema's. */
 function defaultGranularities(): TimestampGranularity[] {
-	const schema = resolve(multipartSchema(FORM_PATHS.transcriptions).properties![GRANULARITIES]!);
+	const schema = resolve(multipartSchema(FORM_PATHS.transcriptions).properties![GRANULARITIES_FIELD]!);
 	return [...(schema.default as TimestampGranularity[])];
 }
 
-export function parseOpenAiForm(fields: Record<string, string | string[]>, endpoint: OpenAiEndpoint): OpenAiOptions {
+export function parseOpenAiForm(fields: Record<string, string | string[]>, endpoint: OpenAiEndpoint): OpenAiRequest {
 	const form = readForm(FORM_PATHS[endpoint], fields);
 	const responseFormat = form.response_format as ResponseFormat;
-	const granularities = (form[GRANULARITIES] as TimestampGranularity[] | undefined) ?? defaultGranularities();
+	const granularities = (form[GRANULARITIES_FIELD] as TimestampGranularity[] | undefined) ?? defaultGranularities();
 	checkGranularities(granularities, responseFormat);
 	return {
 		model: form.model as string,
-		language: (form.language as string | null | undefined) ?? null,
-		prompt: form.prompt as string | null,
+		options: {
+			...optionsFromApi(endpoint, form),
+			task: endpoint === 'translations' ? 'translate' : 'transcribe',
+			wordTimestamps: granularities.includes('word')
+		},
 		responseFormat,
-		temperature: form.temperature as number,
-		beamSize: (form.beam_size as number | null | undefined) ?? null,
 		granularities: [...granularities]
 	};
 }

@@ -5,7 +5,8 @@
  * restart rebuilds the line from it with resume().
  */
 import { rmSync } from 'node:fs';
-import type { NewTask, TaskError, TaskRecord, TaskStore } from './store';
+import { storedError, type ApiError } from '../errors';
+import type { NewTask, TaskRecord, TaskStore } from './store';
 
 export type RunTask = (task: TaskRecord, onProgress: (fraction: number) => void, signal: AbortSignal) => Promise<unknown>;
 
@@ -38,16 +39,8 @@ function isFinished(task: TaskRecord): boolean {
 	return task.status === 'done' || task.status === 'failed';
 }
 
-/** The HTTP status and message a failed task reports. */
-export function taskError(error: unknown): TaskError {
-	const status = (error as { status?: unknown } | null)?.status;
-	const valid = typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599;
-	const message = error instanceof Error ? error.message : String(error);
-	return { status: valid ? status : 500, message };
-}
-
 /** Inputs are disposable once a task ends; a file that is already gone is fine. */
-function removeInput(filePath: string): void {
+export function removeInput(filePath: string): void {
 	try {
 		rmSync(filePath, { force: true });
 	} catch (error) {
@@ -124,6 +117,21 @@ export class JobQueue {
 		this.#pump();
 	}
 
+	/** Takes a queued task out of the line, or aborts a running one; either fails with `reason`. */
+	cancel(id: string, reason: ApiError): void {
+		const waiting = this.#pending.indexOf(id);
+		if (waiting >= 0) {
+			this.#pending.splice(waiting, 1);
+			const task = this.#store.get(id);
+			if (!task) return;
+			this.#store.fail(id, storedError(reason));
+			removeInput(task.inputPath);
+			this.#notify(id);
+			return;
+		}
+		this.#active.get(id)?.controller.abort(reason);
+	}
+
 	/** Deletes expired finished tasks and their input files. Returns how many. */
 	sweep(): number {
 		const expired = this.#store.expired(this.#now(), this.#ttlMs);
@@ -197,8 +205,11 @@ export class JobQueue {
 			} else if (this.#closed && signal.aborted) {
 				// Interrupted by shutdown, not failed: leave it 'running' so resume() re-queues it.
 				return false;
+			} else if (signal.aborted) {
+				// Cancelled (cancel()): the reason is the error, whatever the job threw on its way out.
+				this.#store.fail(task.id, storedError(signal.reason));
 			} else {
-				this.#store.fail(task.id, taskError(outcome.error));
+				this.#store.fail(task.id, storedError(outcome.error));
 			}
 			removeInput(task.inputPath);
 			return true;

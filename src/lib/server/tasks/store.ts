@@ -7,13 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoredError } from '../errors';
 
-export type TaskStatus = 'queued' | 'running' | 'done' | 'failed';
+export const TASK_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export interface TaskError {
-	status: number;
-	message: string;
-}
+/** A failed task's error, as the API reports it (see ../errors.ts). */
+export type TaskError = StoredError;
 
 export interface TaskRecord {
 	/** crypto.randomUUID() */
@@ -84,7 +84,8 @@ const SCHEMA_V1 = `
 `;
 
 /** Rows created in the same millisecond keep their insertion order through the rowid. */
-const SELECT_COLUMNS = 'SELECT id, status, kind, params, input_path, input_name, progress, result, error, created_at, updated_at, finished_at FROM tasks';
+const SELECT_COLUMNS =
+	'SELECT id, status, kind, params, input_path, input_name, progress, result, error, created_at, updated_at, finished_at FROM tasks';
 
 function toJson(value: unknown): string {
 	// undefined has no JSON form; null is what a reader gets back for it anyway.
@@ -167,18 +168,14 @@ export class TaskStore {
 			"UPDATE tasks SET status = 'queued', progress = 0, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')"
 		);
 		// A late progress report must not reopen a finished task.
-		this.#setProgress = this.#db.prepare(
-			"UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')"
-		);
+		this.#setProgress = this.#db.prepare("UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')");
 		this.#finish = this.#db.prepare(
 			"UPDATE tasks SET status = 'done', progress = 1, result = ?, error = NULL, updated_at = ?, finished_at = ? WHERE id = ?"
 		);
 		this.#fail = this.#db.prepare(
 			"UPDATE tasks SET status = 'failed', result = NULL, error = ?, updated_at = ?, finished_at = ? WHERE id = ?"
 		);
-		this.#unfinished = this.#db.prepare(
-			`${SELECT_COLUMNS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`
-		);
+		this.#unfinished = this.#db.prepare(`${SELECT_COLUMNS} WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`);
 		this.#expired = this.#db.prepare(
 			`${SELECT_COLUMNS} WHERE status IN ('done', 'failed') AND finished_at < ? ORDER BY finished_at, rowid`
 		);
@@ -232,7 +229,7 @@ export class TaskStore {
 
 	fail(id: string, error: TaskError): void {
 		const now = this.#now();
-		this.#fail.run(toJson({ status: error.status, message: error.message }), now, now, id);
+		this.#fail.run(toJson(error), now, now, id);
 	}
 
 	/** Queued and running tasks, oldest first. */
@@ -243,6 +240,18 @@ export class TaskStore {
 	/** Done and failed tasks that finished more than ttlMs before now. */
 	expired(now: number, ttlMs: number): TaskRecord[] {
 		return this.#expired.all(now - ttlMs).map(toRecord);
+	}
+
+	/** How many tasks are in each status (for /health and /metrics). */
+	counts(): Record<TaskStatus, number> {
+		const counts: Record<TaskStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+		for (const { status, n } of this.#db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status').all() as Array<{
+			status: TaskStatus;
+			n: number;
+		}>) {
+			counts[status] = n;
+		}
+		return counts;
 	}
 
 	/** Removes the record only; the caller owns deleting the input file. */

@@ -3,14 +3,15 @@ import { json } from '@sveltejs/kit';
 import type { Transcript } from '$lib/core/transcript';
 import { writeTranscript } from '$lib/core/writers';
 import { transcriptJson } from '$lib/core/writers/json';
-import { apiRoute, type TaskParams } from '$lib/server/api/calls';
-import { ApiError } from '$lib/server/api/errors';
+import { apiRoute } from '$lib/server/api/handler';
+import { apiError } from '$lib/server/errors';
 import { service } from '$lib/server/service';
+import type { TaskParams } from '$lib/server/tasks/job';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = apiRoute('asr', async ({ params }) => {
-	const task = service().store.get(params.task_id ?? '');
-	if (!task) throw new ApiError(404, `No task "${params.task_id}": it never existed, or it finished long enough ago to be deleted.`);
+export const GET: RequestHandler = apiRoute(async ({ params }) => {
+	const task = await service().tasks.get(params.task_id ?? '');
+	if (!task) throw apiError('task_not_found', { id: params.task_id ?? '' });
 	const { output = 'txt' } = task.params as TaskParams;
 	const body: Record<string, unknown> = {
 		task_id: task.id,
@@ -25,6 +26,10 @@ export const GET: RequestHandler = apiRoute('asr', async ({ params }) => {
 		// json as an object (not a string of JSON inside JSON); the other layouts as their text.
 		body.result = output === 'json' ? transcriptJson(transcript) : writeTranscript(transcript, output);
 	}
-	if (task.status === 'failed' && task.error) body.error = { code: task.error.status, message: task.error.message };
+	if (task.status === 'failed' && task.error) {
+		const { status, code, message, param } = task.error;
+		// Tasks stored before errors had codes carry none.
+		body.error = { code: status, reason: code ?? 'server_error', message, param: param ?? null };
+	}
 	return json(body);
 });

@@ -1,0 +1,55 @@
+/**
+ * @file The thread the served model runs in (model-thread.ts starts it). onnxruntime-node runs a
+ * graph synchronously on the thread that calls it: here, not on the server's event loop, which
+ * stays free to answer /health, refusals and polls while an encoder runs for seconds.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ServerConfig } from './config';
+import { storedError } from './errors';
+import { ServedModel, type ModelState } from './served-model';
+import type { FromThread, ToThread } from './model-thread';
+
+const port = parentPort!;
+const send = (message: FromThread, transfer: Transferable[] = []) => port.postMessage(message, transfer as never);
+
+const model = new ServedModel(workerData as ServerConfig);
+let lastState: ModelState | null = null;
+/** Loading progress goes out as it changes, at most every 100 ms. */
+const stateTimer = setInterval(() => {
+	if (model.state !== lastState) {
+		lastState = model.state;
+		send({ type: 'state', state: model.state });
+	}
+}, 100);
+model.ready.then(
+	() => send({ type: 'state', state: (lastState = model.state) }),
+	() => send({ type: 'state', state: (lastState = model.state) })
+);
+stateTimer.unref();
+
+const running = new Map<number, AbortController>();
+
+port.on('message', async (message: ToThread) => {
+	if (message.type === 'abort') {
+		running.get(message.id)?.abort();
+		return;
+	}
+	const controller = new AbortController();
+	running.set(message.id, controller);
+	try {
+		const result =
+			message.type === 'transcribe'
+				? await model.transcribe(
+						message.samples,
+						message.options,
+						(progress) => send({ type: 'progress', id: message.id, progress }),
+						controller.signal
+					)
+				: await model.detectLanguage(message.samples, controller.signal);
+		send({ type: 'result', id: message.id, result });
+	} catch (error) {
+		send({ type: 'error', id: message.id, error: storedError(error), aborted: controller.signal.aborted });
+	} finally {
+		running.delete(message.id);
+	}
+});

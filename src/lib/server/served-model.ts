@@ -1,0 +1,120 @@
+/**
+ * @file The model this server serves: one, chosen by MODEL / DEVICE / DTYPE, loaded once at
+ * startup on onnxruntime-node (CPU, or CUDA where the operator installed it) and shared by every
+ * request. /health reports its state; BEAM_SIZE is the default for requests that send no beams.
+ */
+import { env, type ProgressInfo } from '@huggingface/transformers';
+import type { TranscribeOptions } from '../core/options';
+import type { Transcript } from '../core/transcript';
+import {
+	detectLanguage,
+	EnglishOnlyModelError,
+	getModel,
+	loadModel,
+	selectDtypes,
+	transcribe,
+	useModelSource,
+	type LanguageDetection,
+	type LoadedModel,
+	type ModelSource,
+	type TranscribeProgress,
+	type WhisperDtypes
+} from '../engine';
+import type { ServerConfig } from './config';
+
+/** What /health reports; `message` says what loading is doing (a download's progress) or why it failed. */
+export type ModelState = { status: 'loading'; message: string } | { status: 'ready' } | { status: 'failed'; message: string };
+
+/** What the task runner needs of the served model: this class, or the thread that runs it (model-thread.ts). */
+export interface ModelRunner {
+	readonly state: ModelState;
+	readonly modelId: string;
+	readonly ready: Promise<unknown>;
+	transcribe(
+		samples: Float32Array,
+		options: TranscribeOptions,
+		onProgress?: (progress: TranscribeProgress) => void,
+		signal?: AbortSignal
+	): Promise<Transcript>;
+	detectLanguage(samples: Float32Array, signal?: AbortSignal): Promise<LanguageDetection>;
+}
+
+export class ServedModel implements ModelRunner {
+	state: ModelState;
+	readonly modelId: string;
+	readonly ready: Promise<LoadedModel>;
+	readonly #defaultBeamSize: number;
+
+	constructor(config: ServerConfig) {
+		this.modelId = config.model;
+		this.#defaultBeamSize = config.beamSize;
+		const from = config.modelSource === 'local' ? config.modelDir : 'the Hugging Face hub';
+		this.state = { status: 'loading', message: `Loading ${config.model} (${config.device}) from ${from}.` };
+		this.ready = this.#load(config);
+		this.ready.then(
+			() => (this.state = { status: 'ready' }),
+			(error: unknown) => {
+				this.state = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+				console.error(`Koe: the model ${this.modelId} could not be loaded: ${this.state.message}`);
+			}
+		);
+	}
+
+	async #load(config: ServerConfig): Promise<LoadedModel> {
+		const source: ModelSource = config.modelSource === 'local' ? { kind: 'local', root: config.modelDir } : { kind: 'hub' };
+		useModelSource(source);
+		// Hub downloads go beside the local models (a container's /models volume), not into node_modules.
+		env.cacheDir = config.hubCacheDir;
+		const dtypes: WhisperDtypes = config.dtype
+			? { encoder_model: config.dtype, decoder_model_merged: config.dtype }
+			: selectDtypes(config.device);
+		const started = Date.now();
+		const loaded = await loadModel({
+			model: getModel(config.model),
+			device: config.device,
+			source,
+			dtypes,
+			onProgress: this.#reporter(source.kind === 'hub' ? 'Downloading' : 'Reading')
+		});
+		console.log(
+			`Koe: model ${config.model} loaded (${config.device}, ${Object.values(dtypes).join('/')}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+		);
+		return loaded;
+	}
+
+	/** Download (or local read) progress into the log (each file at every tenth) and into /health's message. */
+	#reporter(verb: 'Downloading' | 'Reading'): (info: ProgressInfo) => void {
+		const logged = new Map<string, number>();
+		return (info) => {
+			if (info.status !== 'progress' || !(info.total > 0)) return;
+			const tenth = Math.floor((info.loaded / info.total) * 10);
+			const percent = Math.round((info.loaded / info.total) * 100);
+			const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+			const line = `${verb} ${info.file} for ${this.modelId}: ${percent}% (${megabytes(info.loaded)} of ${megabytes(info.total)} MB)`;
+			this.state = { status: 'loading', message: `${line}.` };
+			if ((logged.get(info.file) ?? -1) < tenth) {
+				logged.set(info.file, tenth);
+				console.log(`Koe: ${line}`);
+			}
+		};
+	}
+
+	async transcribe(
+		samples: Float32Array,
+		options: TranscribeOptions,
+		onProgress?: (progress: TranscribeProgress) => void,
+		signal?: AbortSignal
+	): Promise<Transcript> {
+		return transcribe(await this.ready, samples, { ...options, beamSize: options.beamSize ?? this.#defaultBeamSize }, onProgress, signal);
+	}
+
+	/** The language of the first 30 s; an English-only model hears English (as faster-whisper answers for .en models). */
+	async detectLanguage(samples: Float32Array, signal?: AbortSignal): Promise<LanguageDetection> {
+		try {
+			return await detectLanguage(await this.ready, samples, signal);
+		} catch (error) {
+			if (error instanceof EnglishOnlyModelError) return { code: 'en', name: 'english', probability: 1, ranked: [] };
+			throw error;
+		}
+	}
+}

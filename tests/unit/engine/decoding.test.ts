@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import { findLanguage, getLanguage, LANGUAGES, LANGUAGE_CODES } from '$lib/core/languages';
+import { dtw, medianFilter, mergePunctuations, splitWords, type WordTiming } from '$lib/engine/decoding/alignment';
+import { compressionRatio } from '$lib/engine/decoding/compression';
+import { applyRules, applyTimestampRules, logSumExp, sample, seededRandom, suppressTokens, topK } from '$lib/engine/decoding/logits';
+import { permuteRowsInPlace } from '$lib/engine/decoding/runtime';
+import { splitByTimestamps } from '$lib/engine/decoding/segments';
+import { buildPrompt, readSpecialTokens, sotSequence, type SpecialTokens } from '$lib/engine/decoding/tokens';
+import { needsFallback } from '$lib/engine/decoding/window';
+import { temperatureLadder } from '$lib/engine/transcribe';
+
+/** A toy vocabulary: text 0..9, eot 10, sot 11, sot_prev 12, nospeech 13, notimestamps 14, timestamps 15..24. */
+const specials: SpecialTokens = {
+	sot: 11,
+	eot: 10,
+	sotPrev: 12,
+	noTimestamps: 14,
+	timestampBegin: 15,
+	noSpeech: 13,
+	languages: new Map([
+		['en', 20_000],
+		['de', 20_001]
+	]),
+	transcribe: 30_000,
+	translate: 30_001,
+	suppress: [3, 11, 12, 13],
+	beginSuppress: [0, 10],
+	maxInitialTimestampIndex: 2,
+	maxLength: 448,
+	multilingual: true
+};
+const VOCAB = 25;
+const ts = (step: number) => specials.timestampBegin + step;
+const allowed = (logits: Float32Array) => [...logits.keys()].filter((i) => logits[i] !== -Infinity);
+const flat = () => new Float32Array(VOCAB);
+
+describe('logit rules', () => {
+	it('suppresses the configured ids, and blank/eot only as the first token', () => {
+		const first = flat();
+		suppressTokens(first, { tokens: specials, sampled: [], timestamps: true });
+		expect(allowed(first)).not.toContain(3);
+		expect(allowed(first)).not.toContain(0);
+		expect(allowed(first)).not.toContain(10);
+		const later = flat();
+		suppressTokens(later, { tokens: specials, sampled: [ts(0), 5], timestamps: true });
+		expect(allowed(later)).toContain(0);
+		expect(allowed(later)).toContain(10);
+		expect(allowed(later)).not.toContain(12);
+	});
+
+	it('starts with a timestamp no later than max_initial_timestamp', () => {
+		const logits = flat();
+		applyTimestampRules(logits, { tokens: specials, sampled: [], timestamps: true });
+		expect(allowed(logits)).toEqual([ts(0), ts(1), ts(2)]);
+	});
+
+	it('follows a timestamp pair with text, and a lone timestamp with a timestamp or eot', () => {
+		const afterPair = flat();
+		applyTimestampRules(afterPair, { tokens: specials, sampled: [ts(0), 5, ts(3), ts(3)], timestamps: true });
+		expect(allowed(afterPair).every((id) => id < specials.timestampBegin)).toBe(true);
+		const afterOne = flat();
+		afterOne[10] = 5; // eot likelier than all timestamps together, so they are not forced
+		applyTimestampRules(afterOne, { tokens: specials, sampled: [ts(0), 5, ts(3)], timestamps: true });
+		// Text is out; eot and timestamps from the closing one on are in; notimestamps never.
+		expect(allowed(afterOne)).toEqual([10, 11, 12, 13, ts(3), ts(4), ts(5), ts(6), ts(7), ts(8), ts(9)]);
+	});
+
+	it('never lets timestamps go backwards or a segment be empty', () => {
+		const logits = flat();
+		applyTimestampRules(logits, { tokens: specials, sampled: [ts(0), 5, ts(4), ts(4), 6], timestamps: true });
+		expect(allowed(logits).filter((id) => id >= specials.timestampBegin)).toEqual([ts(5), ts(6), ts(7), ts(8), ts(9)]);
+	});
+
+	it('forces a timestamp when timestamps together outweigh every text token', () => {
+		const logits = flat().fill(-5);
+		for (let i = specials.timestampBegin; i < VOCAB; i++) logits[i] = 0;
+		logits[5] = 1; // likelier than any one timestamp, less than all of them together
+		const normalizer = applyRules(logits, { tokens: specials, sampled: [ts(0), 5, 6], timestamps: true });
+		expect(allowed(logits).every((id) => id >= specials.timestampBegin)).toBe(true);
+		// What the search subtracts to get log-probabilities: the edited row's log-sum-exp.
+		expect(normalizer).toBeCloseTo(logSumExp(logits), 5);
+	});
+
+	it('returns the log-sum-exp of the row it leaves, whichever rule applied', () => {
+		for (const sampled of [[], [ts(0), 5], [ts(0), 5, ts(3)]]) {
+			const logits = flat().map((_, i) => Math.sin(i));
+			expect(applyRules(logits, { tokens: specials, sampled, timestamps: true })).toBeCloseTo(logSumExp(logits), 5);
+			const plain = flat().map((_, i) => Math.cos(i));
+			expect(applyRules(plain, { tokens: specials, sampled, timestamps: false })).toBeCloseTo(logSumExp(plain), 5);
+		}
+	});
+
+	it('suppresses all timestamps in no-timestamp mode', () => {
+		const logits = flat();
+		applyTimestampRules(logits, { tokens: specials, sampled: [], timestamps: false });
+		expect(allowed(logits).some((id) => id >= specials.noTimestamps)).toBe(false);
+	});
+
+	it('logSumExp and topK', () => {
+		expect(logSumExp([0, 0])).toBeCloseTo(Math.log(2));
+		expect(logSumExp([-Infinity, -Infinity])).toBe(-Infinity);
+		expect(topK([1, 5, -Infinity, 3, 4], 3)).toEqual([1, 4, 3]);
+	});
+});
+
+describe('segments from timestamp tokens', () => {
+	const B = 1000;
+	it('cuts at pairs and seeks to the last complete segment', () => {
+		// <|0.00|> a b <|2.00|><|2.00|> c <|5.00|><|5.00|> d (cut off)
+		const tokens = [B, 1, 2, B + 100, B + 100, 3, B + 250, B + 250, 4];
+		const split = splitByTimestamps(tokens, B, 10, 3000);
+		expect(split.segments.map((s) => [s.start, s.end])).toEqual([
+			[10, 12],
+			[12, 15]
+		]);
+		expect(split.segments[0]!.tokens).toEqual([B, 1, 2, B + 100]);
+		expect(split.advance).toBe(500);
+		expect(split.singleTimestampEnding).toBe(false);
+	});
+
+	it('consumes the whole window after a lone final timestamp', () => {
+		const tokens = [B, 1, B + 100, B + 100, 2, B + 300];
+		const split = splitByTimestamps(tokens, B, 0, 3000);
+		expect(split.segments.map((s) => [s.start, s.end])).toEqual([
+			[0, 2],
+			[2, 6]
+		]);
+		expect(split.advance).toBe(3000);
+		expect(split.singleTimestampEnding).toBe(true);
+	});
+
+	it('makes one segment when there is no pair', () => {
+		const split = splitByTimestamps([B, 1, 2, B + 150], B, 30, 1200);
+		expect(split.segments).toEqual([{ start: 30, end: 33, tokens: [B, 1, 2, B + 150] }]);
+		expect(split.advance).toBe(1200);
+		const untimed = splitByTimestamps([1, 2], B, 30, 1200);
+		expect(untimed.segments[0]!.end).toBe(42);
+	});
+});
+
+describe('prompt layout', () => {
+	it('puts previous text after <|startofprev|>, capped at half the context', () => {
+		const previous = Array.from({ length: 300 }, (_, i) => i);
+		const prompt = buildPrompt(specials, previous, [11, 20_001, 30_000]);
+		expect(prompt[0]).toBe(specials.sotPrev);
+		expect(prompt.length).toBe(1 + 223 + 3);
+		expect(prompt.slice(-4)).toEqual([299, 11, 20_001, 30_000]);
+		expect(buildPrompt(specials, [], [11], true)).toEqual([11, 14]);
+	});
+
+	it('builds the SOT sequence for multilingual and English-only models', () => {
+		expect(sotSequence(specials, 'de', 'translate')).toEqual([11, 20_001, 30_001]);
+		expect(sotSequence({ ...specials, multilingual: false }, null, 'translate')).toEqual([11]);
+		expect(() => sotSequence(specials, 'xx', 'transcribe')).toThrow(RangeError);
+	});
+
+	it('reads the special tokens from a generation config', () => {
+		const lookup = (t: string) => ({ '<|nocaptions|>': 50361, '<|startoflm|>': 50359 })[t];
+		const read = readSpecialTokens(
+			{
+				decoder_start_token_id: 50257,
+				eos_token_id: 50256,
+				no_timestamps_token_id: 50362,
+				prev_sot_token_id: 50360,
+				suppress_tokens: [1, 2],
+				is_multilingual: false
+			},
+			lookup
+		);
+		expect(read).toMatchObject({ sot: 50257, eot: 50256, noSpeech: 50361, timestampBegin: 50363, multilingual: false });
+		expect(read.suppress).toEqual(expect.arrayContaining([1, 2, 50257, 50360, 50359, 50361]));
+	});
+});
+
+describe('fallback rules', () => {
+	const thresholds = { compressionRatioThreshold: 2.4, logProbThreshold: -1, noSpeechThreshold: 0.6 };
+	it('retries on repetition or low confidence, but not on silence', () => {
+		expect(needsFallback({ avgLogprob: -0.2, compressionRatio: 1.5, noSpeechProb: 0.1 }, thresholds)).toBe(false);
+		expect(needsFallback({ avgLogprob: -0.2, compressionRatio: 3, noSpeechProb: 0.1 }, thresholds)).toBe(true);
+		expect(needsFallback({ avgLogprob: -1.5, compressionRatio: 1.5, noSpeechProb: 0.1 }, thresholds)).toBe(true);
+		expect(needsFallback({ avgLogprob: -1.5, compressionRatio: 1.5, noSpeechProb: 0.9 }, thresholds)).toBe(false);
+	});
+
+	it('turns the temperature option into a ladder', () => {
+		expect(temperatureLadder(undefined)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+		expect(temperatureLadder(0.4)).toEqual([0.4, 0.6, 0.8, 1]);
+		expect(temperatureLadder([0])).toEqual([0]);
+		expect(() => temperatureLadder(-1)).toThrow(RangeError);
+	});
+
+	it('samples the same tokens from the same seed, and different ones from another', () => {
+		const logits = Float32Array.from({ length: 50 }, (_, i) => Math.sin(i) * 2);
+		const draw = (seed: number) => {
+			const random = seededRandom(seed);
+			return Array.from({ length: 20 }, () => sample(logits, 1, random));
+		};
+		expect(draw(3000)).toEqual(draw(3000));
+		expect(draw(3000)).not.toEqual(draw(6000));
+		const random = seededRandom(0);
+		for (let i = 0; i < 1000; i++) expect(random()).toSatisfy((r: number) => r >= 0 && r < 1);
+	});
+});
+
+describe('compression ratio', () => {
+	it('matches Python zlib.compress for repetitive text', async () => {
+		// len(t) / len(zlib.compress(t)) in CPython for this string: 59 / 17.
+		expect(await compressionRatio('hello hello hello hello hello hello hello hello hello hello')).toBeCloseTo(59 / 17, 5);
+	});
+	it('is low for ordinary speech and high for loops', async () => {
+		const normal = await compressionRatio('And so my fellow Americans, ask not what your country can do for you.');
+		const loop = await compressionRatio('I am sorry. '.repeat(30));
+		expect(normal).toBeLessThan(2.4);
+		expect(loop).toBeGreaterThan(2.4);
+		expect(await compressionRatio('')).toBe(0);
+	});
+});
+
+describe('language table', () => {
+	it('has Whisper’s 100 languages, once each', () => {
+		expect(LANGUAGES).toHaveLength(100);
+		expect(new Set(LANGUAGE_CODES).size).toBe(100);
+		expect(LANGUAGES[0]).toEqual({ code: 'en', name: 'english' });
+		expect(LANGUAGES.at(-1)).toEqual({ code: 'yue', name: 'cantonese' });
+	});
+	it('looks up codes, names and aliases in any case', () => {
+		expect(getLanguage('DE').code).toBe('de');
+		expect(getLanguage('German').code).toBe('de');
+		expect(getLanguage('castilian').code).toBe('es');
+		expect(getLanguage('Mandarin').code).toBe('zh');
+		expect(getLanguage('haitian creole').code).toBe('ht');
+		expect(findLanguage('klingon')).toBeUndefined();
+	});
+	it('rejects unknown languages with the valid codes', () => {
+		expect(() => getLanguage('klingon')).toThrow(RangeError);
+		expect(() => getLanguage('klingon')).toThrow(/af, am, ar/);
+	});
+});
+
+describe('word alignment helpers', () => {
+	it('median filter reflects at the edges', () => {
+		expect([...medianFilter(new Float32Array([1, 9, 2, 8, 3]), 3)]).toEqual([1, 2, 8, 3, 3]);
+	});
+	it('DTW follows the cheap diagonal', () => {
+		// 2 tokens × 4 frames: token 0 cheap on frames 0-1, token 1 on frames 2-3.
+		const cost = new Float32Array([0, 0, 9, 9, 9, 9, 0, 0]);
+		const { textIndices, timeIndices } = dtw(cost, 2, 4);
+		expect(textIndices).toEqual([0, 0, 1, 1]);
+		expect(timeIndices).toEqual([0, 1, 2, 3]);
+	});
+	it('groups tokens into words at spaces and punctuation', () => {
+		const pieces: Record<number, string> = { 1: ' Hel', 2: 'lo', 3: ',', 4: ' world', 10: '<|endoftext|>' };
+		const decode = (ids: number[]) => ids.map((id) => pieces[id]).join('');
+		expect(splitWords([1, 2, 3, 4, 10], 10, decode, 'en').map((w) => w.word)).toEqual([' Hello', ',', ' world', '<|endoftext|>']);
+		expect(splitWords([1, 2], 10, decode, 'ja').map((w) => w.word)).toEqual([' Hel', 'lo']);
+	});
+	it('merges punctuation into its neighbours', () => {
+		const w = (word: string): WordTiming => ({ word, tokens: [word.length], start: 0, end: 1, probability: 1 });
+		const alignment = [w(' "'), w('Hi'), w(','), w(' you'), w('.')];
+		mergePunctuations(alignment);
+		expect(alignment.map((a) => a.word)).toEqual(['', ' "Hi,', '', ' you.', '']);
+	});
+});
+
+describe('beam cache rows', () => {
+	it('moves rows in place, reading every source before it is overwritten', () => {
+		const rows = (data: Float32Array) => Array.from({ length: data.length / 2 }, (_, i) => Array.from(data.subarray(i * 2, i * 2 + 2)));
+		const data = Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
+		permuteRowsInPlace(data, 5, [1, 0, 0, 4, 3]);
+		expect(rows(data)).toEqual([
+			[1, 1],
+			[0, 0],
+			[0, 0],
+			[4, 4],
+			[3, 3]
+		]);
+		const same = Float32Array.from([5, 6, 7, 8]);
+		permuteRowsInPlace(same, 2, [0, 1]);
+		expect(Array.from(same)).toEqual([5, 6, 7, 8]);
+	});
+});

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allowedDemuxers, decodeFile, ffmpegReason, readAudio, UndecodableMediaError } from '$lib/server/media';
+import { evalAudioPath } from '../../support/eval-audio';
+
+// The two layouts of `ffmpeg -demuxers`: Debian's ffmpeg 5.1 and the image's static 7.0.
+const LISTING_5 = `File formats:
+ D. = Demuxing supported
+ .E = Muxing supported
+ --
+ D  3dostr          3DO STR
+ D  concat          Virtual concatenation script
+ D  hls             Apple HTTP Live Streaming
+ D  matroska,webm   Matroska / WebM
+ D  mov,mp4,m4a,3gp,3g2,mj2 QuickTime / MOV
+ D  wav             WAV / WAVE (Waveform Audio)
+`;
+const LISTING_7 = `Formats:
+ D.. = Demuxing supported
+ .E. = Muxing supported
+ ..d = Is a device
+ ---
+ D   3dostr          3DO STR
+ D d alsa            ALSA audio input
+ D   dash            Dynamic Adaptive Streaming over HTTP
+ D   mp3             MP2/3 (MPEG audio layer 2/3)
+ D   sdp             SDP
+`;
+
+describe('the demuxer whitelist', () => {
+	it('keeps every demuxer of the listing but those that open what a file names', () => {
+		expect(allowedDemuxers(LISTING_5)).toBe('3dostr,matroska,webm,mov,mp4,m4a,3gp,3g2,mj2,wav');
+		expect(allowedDemuxers(LISTING_7)).toBe('3dostr,alsa,mp3');
+	});
+
+	it('is null for a listing it cannot read, so that decoding still works', () => {
+		expect(allowedDemuxers('')).toBeNull();
+		expect(allowedDemuxers('ffmpeg: unrecognized option')).toBeNull();
+	});
+});
+
+describe("ffmpeg's reason", () => {
+	it("is its last line, without the upload's path", () => {
+		const file = '/data/uploads/3f1c';
+		expect(ffmpegReason(`[mp3 @ 0x1] Header missing\n${file}: Invalid data found when processing input\n`, file)).toBe(
+			'Invalid data found when processing input'
+		);
+		expect(ffmpegReason(`Error opening input ${file}\n`, file)).toBe('Error opening input the file');
+		expect(ffmpegReason('', file)).toBe('no details');
+	});
+});
+
+describe('decoding bad files', () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'koe-media-'));
+	const file = (name: string, content: string | Uint8Array) => {
+		const target = path.join(dir, name);
+		writeFileSync(target, content);
+		return target;
+	};
+	const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...args]);
+
+	it('tells a file that is not media from media without an audio track, and strips the path', async () => {
+		const text = file('notes.mp3', 'meeting notes, not audio\n');
+		const error = await decodeFile(text).catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(UndecodableMediaError);
+		expect(error).toMatchObject({ kind: 'unreadable' });
+		expect((error as UndecodableMediaError).reason).not.toContain(dir);
+
+		const picture = path.join(dir, 'picture.png');
+		ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1', '-y', picture);
+		await expect(decodeFile(picture)).rejects.toMatchObject({ kind: 'no_audio_track' });
+		await expect(readAudio(picture, true)).rejects.toMatchObject({ code: 'no_audio_track', status: 415 });
+		await expect(readAudio(text, true)).rejects.toMatchObject({ code: 'unsupported_media', status: 415 });
+	});
+
+	it('never decodes a file that an uploaded playlist names', async () => {
+		const jfk = await evalAudioPath('en_jfk.mp3');
+		const playlist = file('list', `#EXTM3U\n#EXT-X-TARGETDURATION:12\n#EXTINF:12,\n${jfk}\n#EXT-X-ENDLIST\n`);
+		await expect(decodeFile(playlist)).rejects.toMatchObject({ kind: 'unreadable' });
+		// A concat script may name files beside it (its safe mode refuses absolute paths only).
+		file('talk.mp3', readFileSync(jfk));
+		const script = file('script', "ffconcat version 1.0\nfile 'talk.mp3'\n");
+		await expect(decodeFile(script)).rejects.toMatchObject({ kind: 'unreadable' });
+		// The same file sent itself decodes.
+		expect((await decodeFile(jfk)).length).toBeGreaterThan(16000 * 10);
+	});
+
+	it('rejects with the reason of an aborted job', async () => {
+		const controller = new AbortController();
+		const reason = new Error('shutting down');
+		controller.abort(reason);
+		await expect(decodeFile(await evalAudioPath('en_jfk.wav'), { signal: controller.signal })).rejects.toBe(reason);
+	});
+});
