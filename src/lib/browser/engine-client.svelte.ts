@@ -84,6 +84,8 @@ class TranscriptionJob {
 	readonly #worker = new EngineWorker();
 	/** The file of the last run, for "Try again". */
 	#lastFile: File | undefined;
+	/** Counts runs, so that a callback of an ended run can tell it is late. */
+	#runs = 0;
 	/** Rejects the running transcription's wait with an AbortError. */
 	#cancel: (() => void) | undefined;
 
@@ -97,6 +99,7 @@ class TranscriptionJob {
 
 	async run(file: File): Promise<void> {
 		if (this.busy) return;
+		const run = ++this.#runs;
 		this.#lastFile = file;
 		this.notices = [];
 		this.fileName = file.name;
@@ -124,7 +127,11 @@ class TranscriptionJob {
 			this.phase = 'loading';
 			this.progress = { label: (m) => m.loadingModel(model.id), fraction: null };
 			const source = $state.snapshot(this.modelSource);
-			await this.#worker.load(model, capabilities.device, source, (info) => this.#onLoadProgress(info));
+			// transformers.js fetches the encoder and decoder side by side: when one fails, the other
+			// still reports progress after this run has ended, so only a run still loading shows it.
+			await this.#worker.load(model, capabilities.device, source, (info) => {
+				if (this.phase === 'loading' && this.#runs === run) this.#onLoadProgress(info);
+			});
 			forgetEstimates();
 			void this.#checkModelKept(model, capabilities.device, source);
 
