@@ -64,8 +64,12 @@ class HistoryStore {
 		const list = await get<HistorySummary[]>(SUMMARIES_KEY, this.#db());
 		if (list) return list;
 		const stored = (await entries<string, HistoryEntry>(this.#db())).filter(([key]) => key !== SUMMARIES_KEY);
+		// Reading must not write: with the site's storage full, an empty history would otherwise
+		// fail to "rebuild" and the page would call history unavailable.
+		if (stored.length === 0) return [];
 		const rebuilt = newestFirst(stored.map(([, entry]) => summarize(entry)));
-		await setMany([[SUMMARIES_KEY, rebuilt]], this.#db());
+		// Kept for next time where there is room; the list is right either way.
+		await setMany([[SUMMARIES_KEY, rebuilt]], this.#db()).catch(() => {});
 		return rebuilt;
 	}
 
