@@ -25,7 +25,7 @@ for (const modelId of ['tiny.en', 'base']) {
 		if (!model.multilingual && entry.language !== 'en') continue;
 		const audio = await decodeFile(await evalAudioPath(entry.file));
 		const started = performance.now();
-		const result = await transcribe(loaded, audio, model.multilingual ? { language: entry.language } : {});
+		const result = await transcribe(loaded, audio, { vadFilter: false, ...(model.multilingual ? { language: entry.language } : {}) });
 		const seconds = (performance.now() - started) / 1000;
 		const byChars = UNSPACED_LANGUAGES.has(entry.language);
 		const rate = byChars ? characterErrorRate(entry.reference, result.text) : wordErrorRate(entry.reference, result.text);

@@ -10,6 +10,9 @@ import asyncifyMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import plainMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+// The same onnxruntime-web module transformers.js imports, so Silero VAD shares its WASM runtime.
+import * as ort from 'onnxruntime-web/webgpu';
+import sileroUrl from '@ricky0123/vad-web/dist/silero_vad_v5.onnx?url';
 import type { TranscribeOptions } from '$lib/core/options';
 import {
 	getModel,
@@ -22,6 +25,7 @@ import {
 	type TranscribeProgress
 } from '$lib/engine';
 import type { Transcript } from '$lib/core/transcript';
+import { SileroVad, useVoiceDetector, type OnnxRuntime } from '$lib/engine/vad';
 import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
@@ -115,5 +119,11 @@ function configureRuntime(): void {
 }
 
 configureRuntime();
+// Silero VAD (2 MB), fetched from our origin on the first transcription that skips silence.
+useVoiceDetector(async () => {
+	const response = await fetch(sileroUrl);
+	if (!response.ok) throw new Error(`The voice detector could not be loaded (HTTP ${response.status}).`);
+	return SileroVad.create(ort as unknown as OnnxRuntime, new Uint8Array(await response.arrayBuffer()), 'wasm');
+});
 sendFailureCodes();
 Comlink.expose(api);

@@ -30,7 +30,12 @@ for (const file of job.files) {
 	emit({ event: 'start', path: file.path });
 	started = performance.now();
 	const audio = await decodeFile(file.path);
-	const result = await transcribe(loaded, audio, { language: model.multilingual ? file.language : undefined, beamSize: job.beamSize });
+	// No VAD: faster-whisper's vad_filter is off by default, and the comparison is of decoding.
+	const result = await transcribe(loaded, audio, {
+		language: model.multilingual ? file.language : undefined,
+		beamSize: job.beamSize,
+		vadFilter: false
+	});
 	emit({ event: 'done', path: file.path, seconds: (performance.now() - started) / 1000, text: result.text });
 }
 await loaded.pipe.dispose();

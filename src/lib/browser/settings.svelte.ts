@@ -4,7 +4,7 @@
  */
 import { get, set } from 'idb-keyval';
 import { LANGUAGE_CODES } from '$lib/core/languages';
-import { ENGINE_DEFAULTS, TASKS, type Task, type TranscribeOptions } from '$lib/core/options';
+import { ENGINE_DEFAULTS, optionProblem, TASKS, type ResolvedOptions, type Task, type TranscribeOptions } from '$lib/core/options';
 import { MODELS, type ModelEntry } from '$lib/engine/models';
 import { LOCALES } from './i18n/messages';
 import type { RoutePreference } from './route';
@@ -19,6 +19,8 @@ export interface Settings {
 	language: string;
 	initialPrompt: string;
 	wordTimestamps: boolean;
+	/** Decode only the speech Silero VAD finds ("Skip silence"). */
+	vadFilter: boolean;
 	/** Beams at temperature 0: 1 is greedy (fastest), 5 is faster-whisper's default (more accurate). */
 	beamSize: number;
 	/** Write Chinese speech in Simplified characters even where the model writes Traditional. */
@@ -27,6 +29,34 @@ export interface Settings {
 	uiLocale: string;
 	/** Where to transcribe: decided per model and device, or always here, or on the server. */
 	route: RoutePreference;
+	/** How the subtitle downloads lay cues out. */
+	layout: LayoutSettings;
+}
+
+/** The subtitle layout options the page offers (rows of core/options.ts); the rest keep their defaults. */
+export const LAYOUT_SETTINGS = [
+	'subtitleCues',
+	'maxLineWidth',
+	'maxLineCount',
+	'maxCueSeconds',
+	'maxCharsPerSecond',
+	'highlightWords'
+] as const;
+export type LayoutSettings = Pick<ResolvedOptions, (typeof LAYOUT_SETTINGS)[number]>;
+
+const DEFAULT_LAYOUT_SETTINGS: Readonly<LayoutSettings> = Object.freeze(
+	Object.fromEntries(LAYOUT_SETTINGS.map((name) => [name, ENGINE_DEFAULTS[name]])) as LayoutSettings
+);
+
+/** Each stored layout value that its row's schema accepts; the default for the others. */
+function sanitizeLayout(stored: unknown): LayoutSettings {
+	const value = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+	return Object.fromEntries(
+		LAYOUT_SETTINGS.map((name) => [
+			name,
+			Object.hasOwn(value, name) && optionProblem(name, value[name]) === null ? value[name] : DEFAULT_LAYOUT_SETTINGS[name]
+		])
+	) as LayoutSettings;
 }
 
 /** The transcription options start at the engine's defaults (core/options.ts). */
@@ -35,11 +65,15 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	task: ENGINE_DEFAULTS.task,
 	language: ENGINE_DEFAULTS.language ?? '',
 	initialPrompt: ENGINE_DEFAULTS.initialPrompt,
-	wordTimestamps: ENGINE_DEFAULTS.wordTimestamps,
+	// On in the page (the API's default is off): subtitle cues are timed from words, and the
+	// review view highlights each word; alignment adds little to a window's decoding.
+	wordTimestamps: true,
+	vadFilter: ENGINE_DEFAULTS.vadFilter,
 	beamSize: ENGINE_DEFAULTS.beamSize,
 	simplifiedChinese: false,
 	uiLocale: '',
-	route: 'auto'
+	route: 'auto',
+	layout: DEFAULT_LAYOUT_SETTINGS
 });
 
 /** The decoding choices the page offers: greedy, or faster-whisper's 5 beams. */
@@ -58,10 +92,12 @@ export function sanitizeSettings(stored: unknown): Settings {
 		language: pick('language', (v) => v === '' || (typeof v === 'string' && (LANGUAGE_CODES as readonly string[]).includes(v))),
 		initialPrompt: pick('initialPrompt', (v) => typeof v === 'string' && v.length <= 2000),
 		wordTimestamps: pick('wordTimestamps', (v) => typeof v === 'boolean'),
+		vadFilter: pick('vadFilter', (v) => typeof v === 'boolean'),
 		beamSize: pick('beamSize', (v) => (BEAM_CHOICES as readonly unknown[]).includes(v)),
 		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean'),
 		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v))),
-		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server')
+		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server'),
+		layout: sanitizeLayout(value.layout)
 	};
 }
 
@@ -96,11 +132,12 @@ export const settings = new SettingsStore();
 
 /** The engine options of the user's settings, for this model (English-only models take no task or language). */
 export function optionsFor(model: ModelEntry, chosen: Settings = settings.current): TranscribeOptions {
-	const { task, language, initialPrompt, wordTimestamps, beamSize } = chosen;
+	const { task, language, initialPrompt, wordTimestamps, vadFilter, beamSize } = chosen;
 	return {
 		...(model.multilingual ? { task, language: language || null } : {}),
 		...(initialPrompt.trim() ? { initialPrompt: initialPrompt.trim() } : {}),
 		wordTimestamps,
+		vadFilter,
 		beamSize
 	};
 }

@@ -1,8 +1,9 @@
 /**
- * @file The transcription options, one row each: the engine's name, the name each HTTP request
- * gives it, its JSON Schema (type, range, enum) and its default. The OpenAPI document, the
- * parsing of /asr and /v1 requests, the browser's server client, the page's settings and the
- * engine's defaults all read this table, so a new option is one row here.
+ * @file The transcription options, one row each (the engine's, then the subtitle layout's): the
+ * engine's name, the name each HTTP request gives it, its JSON Schema (type, range, enum) and its
+ * default. The OpenAPI document, the parsing of /asr and /v1 requests, the browser's server
+ * client, the page's settings and the engine's defaults all read this table, so a new option is
+ * one row here.
  */
 import { LANGUAGE_CODES } from './languages';
 
@@ -29,11 +30,29 @@ export interface TranscribeOptions {
 	 * ladder 0, 0.2 … 1); a list: exactly those.
 	 */
 	temperature?: number | readonly number[];
-	/** Accepted for API compatibility; voice activity detection is not implemented yet. */
+	/** Decode only the stretches Silero VAD finds speech in; times stay the recording's. */
 	vadFilter?: boolean;
 	/** Feed each window's text to the next as its prompt. */
 	conditionOnPreviousText?: boolean;
+
+	// How srt, vtt and lrc lay the transcript out in cues (core/subtitles/layout.ts); the engine
+	// reads none of these, but a request carries them with the rest, and a task stores them.
+	/** words: cues from word timings under the limits below; segments: one cue per Whisper segment. */
+	subtitleCues?: SubtitleCues;
+	/** Characters per line (full-width ones in Chinese, Japanese, Korean); null: 42, or 16 for those. */
+	maxLineWidth?: number | null;
+	maxLineCount?: number;
+	maxWordsPerLine?: number | null;
+	maxCueSeconds?: number;
+	minCueSeconds?: number;
+	minGapSeconds?: number;
+	/** Reading speed; null: 17 characters a second, or 9 full-width ones. */
+	maxCharsPerSecond?: number | null;
+	highlightWords?: boolean;
 }
+
+export const SUBTITLE_CUES = ['words', 'segments'] as const;
+export type SubtitleCues = (typeof SUBTITLE_CUES)[number];
 
 export type OptionName = keyof TranscribeOptions;
 export type ResolvedOptions = { [K in OptionName]-?: Exclude<TranscribeOptions[K], undefined> };
@@ -72,6 +91,8 @@ export interface OptionField<K extends OptionName = OptionName> {
 const SORTED_LANGUAGE_CODES = Object.freeze([...LANGUAGE_CODES].sort());
 
 const field = <K extends OptionName>(row: OptionField<K>): OptionField<K> => row;
+/** The same name in every request (the subtitle layout applies to /asr and both /v1 forms). */
+const every = (name: string): OptionField['api'] => ({ asr: name, transcriptions: name, translations: name });
 
 export const OPTION_FIELDS = Object.freeze({
 	task: field({
@@ -97,10 +118,11 @@ export const OPTION_FIELDS = Object.freeze({
 	}),
 	vadFilter: field({
 		engine: 'vadFilter',
-		api: { asr: 'vad_filter' },
+		api: { asr: 'vad_filter', transcriptions: 'vad_filter', translations: 'vad_filter' },
 		schema: { type: 'boolean' },
-		default: false,
-		description: 'Skip stretches without speech.'
+		default: true,
+		description:
+			"Decode only the speech that Silero VAD finds (faster-whisper's vad_filter): silence, noise and music give no text, and take no decoding time. Times stay those of the recording."
 	}),
 	wordTimestamps: field({
 		engine: 'wordTimestamps',
@@ -132,6 +154,72 @@ export const OPTION_FIELDS = Object.freeze({
 		schema: { type: 'boolean' },
 		default: true,
 		description: "Feed each window's text to the next as its prompt."
+	}),
+	// ---- subtitle layout: srt, vtt and lrc (openai/whisper's names where it has one) ----
+	subtitleCues: field({
+		engine: 'subtitleCues',
+		api: every('subtitle_cues'),
+		schema: { type: 'string', enum: SUBTITLE_CUES },
+		default: 'words',
+		description:
+			'srt, vtt, lrc: words lays cues out from word timings (times computed for them) under the limits below; segments gives one cue per Whisper segment, as openai/whisper without layout options.'
+	}),
+	maxLineWidth: field({
+		engine: 'maxLineWidth',
+		api: every('max_line_width'),
+		schema: { type: 'integer', minimum: 4, maximum: 200 },
+		default: null,
+		description: 'Characters per subtitle line (full-width characters in Chinese, Japanese and Korean). Absent: 42, or 16 for those.'
+	}),
+	maxLineCount: field({
+		engine: 'maxLineCount',
+		api: every('max_line_count'),
+		schema: { type: 'integer', minimum: 1, maximum: 10 },
+		default: 2,
+		description: 'Lines per subtitle cue.'
+	}),
+	maxWordsPerLine: field({
+		engine: 'maxWordsPerLine',
+		api: every('max_words_per_line'),
+		schema: { type: 'integer', minimum: 1, maximum: 100 },
+		default: null,
+		description: 'Words per subtitle line at most. Absent: no limit but the width.'
+	}),
+	maxCueSeconds: field({
+		engine: 'maxCueSeconds',
+		api: every('max_cue_duration'),
+		schema: { type: 'number', minimum: 1, maximum: 60 },
+		default: 7,
+		description: 'Seconds a subtitle cue may stay on screen.'
+	}),
+	minCueSeconds: field({
+		engine: 'minCueSeconds',
+		api: every('min_cue_duration'),
+		schema: { type: 'number', minimum: 0, maximum: 10 },
+		default: 0.8,
+		description: 'Seconds a subtitle cue stays on screen at least, where the next one leaves room.'
+	}),
+	minGapSeconds: field({
+		engine: 'minGapSeconds',
+		api: every('min_cue_gap'),
+		schema: { type: 'number', minimum: 0, maximum: 5 },
+		default: 0.08,
+		description: 'Seconds between one subtitle cue and the next, at least (two frames at 25 fps by default).'
+	}),
+	maxCharsPerSecond: field({
+		engine: 'maxCharsPerSecond',
+		api: every('max_chars_per_second'),
+		schema: { type: 'number', minimum: 1, maximum: 100 },
+		default: null,
+		description:
+			'Reading speed: a cue stays up long enough to be read at it, where the next one leaves room. Absent: 17, or 9 full-width characters.'
+	}),
+	highlightWords: field({
+		engine: 'highlightWords',
+		api: every('highlight_words'),
+		schema: { type: 'boolean' },
+		default: false,
+		description: 'srt, vtt: one cue per spoken word with that word underlined (karaoke), as openai/whisper.'
 	})
 } satisfies { [K in OptionName]: OptionField<K> });
 

@@ -12,6 +12,7 @@ import { assignWords, wordTimings, type TimedSegment } from './decoding/alignmen
 import type { DecodingContext } from './decoding/context';
 import { splitByTimestamps } from './decoding/segments';
 import { seededRandom } from './decoding/logits';
+import { quietFrames, snapWordsToSound } from './decoding/speech-edges';
 import { buildPrompt, sotSequence } from './decoding/tokens';
 import { decodeWindow, type WindowOptions } from './decoding/window';
 import { detectInWindow, type LanguageDetection } from './language';
@@ -158,6 +159,12 @@ export async function transcribeLongform(
 						language
 					);
 					lastSpeech = assignWords(timed, alignment, timeOffset, lastSpeech);
+					const quiet = quietFrames(samples);
+					for (const piece of timed) {
+						if (!piece.words?.length) continue;
+						snapWordsToSound(piece.words, quiet, timeOffset);
+						piece.start = Math.max(piece.start, piece.words[0]!.start);
+					}
 					// A cut-off last segment is decoded again from where its last word ended.
 					const lastWordEnd = timed.flatMap((s) => s.words ?? []).at(-1)?.end;
 					if (!split.singleTimestampEnding && lastWordEnd !== undefined && lastWordEnd > timeOffset) {

@@ -12,13 +12,15 @@ import {
 	type ResolvedOptions,
 	type TranscribeOptions
 } from '../core/options';
-import type { Transcript } from '../core/transcript';
+import { SAMPLE_RATE } from '../core/audio';
+import type { Segment, Transcript } from '../core/transcript';
 import { toAudioSource, type AudioSource } from './audio-source';
 import { decodingContext } from './decoding/context';
 import { WINDOW_THRESHOLDS } from './decoding/window';
 import { InvalidOptionError, UnsupportedLanguageError } from './errors';
 import type { LoadedModel } from './load';
 import { transcribeLongform, type LongformProgress } from './longform';
+import { findSpeech, speechOnly, type SpeechTimeline } from './vad';
 
 /** What a running transcription reports after each window. */
 export type TranscribeProgress = LongformProgress;
@@ -61,9 +63,18 @@ export async function transcribe(
 	// English-only models ignore the language, as faster-whisper does.
 	const language = multilingual ? resolved.language : null;
 	if (language !== null && !context.specials.languages.has(language)) throw new UnsupportedLanguageError(loaded.model.id, language);
+	const recording = toAudioSource(audio);
+	const duration = recording.length / SAMPLE_RATE;
+	// vadFilter: only speech is decoded; times come back on the recording's timeline.
+	const speech = resolved.vadFilter ? await findSpeech(recording, signal) : null;
+	const restore = speech ? (segment: Segment) => onRecording(segment, speech) : (segment: Segment) => segment;
+	if (speech && speech.length === 0) {
+		onProgress?.({ secondsDone: duration, secondsTotal: duration, segments: [], language });
+		return { text: '', language: multilingual ? language : 'en', segments: [], duration };
+	}
 	const result = await transcribeLongform(
 		context,
-		toAudioSource(audio),
+		speech ? speechOnly(recording, speech) : recording,
 		{
 			language,
 			task: resolved.task,
@@ -73,14 +84,29 @@ export async function transcribe(
 			wordTimestamps: resolved.wordTimestamps,
 			window: { ...WINDOW_THRESHOLDS, beamSize: resolved.beamSize, temperatures: temperatureLadder(resolved.temperature) }
 		},
-		onProgress,
+		onProgress && ((progress) => onProgress({ ...progress, segments: progress.segments.map(restore) })),
 		signal
 	);
+	const segments = result.segments.map(restore);
 	return {
-		text: result.segments.map((s) => s.text).join(''),
+		text: segments.map((s) => s.text).join(''),
 		language: multilingual ? result.language : 'en',
 		...(multilingual && result.detection ? { languageProbability: result.detection.probability } : {}),
-		segments: result.segments,
-		duration: result.duration
+		segments,
+		duration: speech ? duration : result.duration
 	};
+}
+
+/** A segment decoded from the joined speech, with its times (and its words') on the recording. */
+function onRecording(segment: Segment, speech: SpeechTimeline): Segment {
+	const restored: Segment = { ...segment, start: speech.toRecording(segment.start, 'start'), end: speech.toRecording(segment.end, 'end') };
+	if (segment.seek !== undefined) restored.seek = speech.toRecording(segment.seek, 'start');
+	if (segment.words) {
+		restored.words = segment.words.map((word) => ({
+			...word,
+			start: speech.toRecording(word.start, 'start'),
+			end: speech.toRecording(word.end, 'end')
+		}));
+	}
+	return restored;
 }

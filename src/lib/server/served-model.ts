@@ -20,7 +20,9 @@ import {
 	type TranscribeProgress,
 	type WhisperDtypes
 } from '../engine';
+import { useVoiceDetector, voiceDetector } from '../engine/vad';
 import type { ServerConfig } from './config';
+import { nodeVoiceDetector } from './voice-detector';
 
 /** What /health reports; `message` says what loading is doing (a download's progress) or why it failed. */
 export type ModelState = { status: 'loading'; message: string } | { status: 'ready' } | { status: 'failed'; message: string };
@@ -69,6 +71,9 @@ export class ServedModel implements ModelRunner {
 			? { encoder_model: config.dtype, decoder_model_merged: config.dtype }
 			: selectDtypes(config.device);
 		const started = Date.now();
+		// Silero VAD (vad_filter) is loaded with the model, so that /health is only ready with both.
+		useVoiceDetector(nodeVoiceDetector);
+		await voiceDetector();
 		const loaded = await loadModel({
 			model: getModel(config.model),
 			device: config.device,

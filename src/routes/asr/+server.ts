@@ -6,8 +6,8 @@ import { asrOutput } from '$lib/server/api/responses';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = apiRoute(async (event) => {
-	const { encode, options, output, outputExtension } = parseAsrQuery(event.url.searchParams);
+	const request = parseAsrQuery(event.url.searchParams);
 	const file = await upload(event, ASR_FILE_FIELDS);
-	const task = await settle(event, submit(file, { kind: 'transcribe', encode, options }));
-	return asrOutput(resultOf<Transcript>(task), output, outputExtension, file.fileName);
+	const task = await settle(event, submit(file, { kind: 'transcribe', encode: request.encode, options: request.options }));
+	return asrOutput(resultOf<Transcript>(task), request, file.fileName);
 });

@@ -9,10 +9,12 @@ describe('stored settings', () => {
 			language: 'de',
 			initialPrompt: 'Koe, Whisper',
 			wordTimestamps: true,
+			vadFilter: false,
 			beamSize: 5,
 			simplifiedChinese: true,
 			uiLocale: 'zh-CN',
-			route: 'server'
+			route: 'server',
+			layout: { subtitleCues: 'words', maxLineWidth: 32, maxLineCount: 1, maxCueSeconds: 5, maxCharsPerSecond: null, highlightWords: true }
 		};
 		expect(sanitizeSettings(stored)).toEqual(stored);
 	});
@@ -23,5 +25,10 @@ describe('stored settings', () => {
 			sanitizeSettings({ model: 'whisper-9000', task: 'summarize', language: '<script>', wordTimestamps: 'yes', beamSize: 3 })
 		).toEqual(DEFAULT_SETTINGS);
 		expect(sanitizeSettings({ model: 'tiny.en', initialPrompt: 'x'.repeat(5000) })).toEqual({ ...DEFAULT_SETTINGS, model: 'tiny.en' });
+		// Each layout value is checked against its row of the options table.
+		expect(
+			sanitizeSettings({ layout: { maxLineWidth: 0, maxLineCount: 2.5, maxCueSeconds: '7', highlightWords: 1, subtitleCues: 'lines' } })
+		).toEqual(DEFAULT_SETTINGS);
+		expect(sanitizeSettings({ layout: { maxLineCount: 3 } }).layout).toEqual({ ...DEFAULT_SETTINGS.layout, maxLineCount: 3 });
 	});
 });

@@ -21,25 +21,53 @@ describe('the option table', () => {
 			task: 'transcribe',
 			language: null,
 			initialPrompt: '',
-			vadFilter: false,
+			vadFilter: true,
 			wordTimestamps: false,
 			beamSize: 1,
 			temperature: 0,
-			conditionOnPreviousText: true
+			conditionOnPreviousText: true,
+			subtitleCues: 'words',
+			maxLineWidth: null,
+			maxLineCount: 2,
+			maxWordsPerLine: null,
+			maxCueSeconds: 7,
+			minCueSeconds: 0.8,
+			minGapSeconds: 0.08,
+			maxCharsPerSecond: null,
+			highlightWords: false
 		});
 	});
 
 	it('gives each request its own names, never one name twice', () => {
+		const layout = [
+			'subtitle_cues',
+			'max_line_width',
+			'max_line_count',
+			'max_words_per_line',
+			'max_cue_duration',
+			'min_cue_duration',
+			'min_cue_gap',
+			'max_chars_per_second',
+			'highlight_words'
+		];
 		expect(apiFields('asr').map((option) => option.name)).toEqual([
 			'task',
 			'language',
 			'initial_prompt',
 			'vad_filter',
 			'word_timestamps',
-			'beam_size'
+			'beam_size',
+			...layout
 		]);
-		expect(apiFields('transcriptions').map((option) => option.name)).toEqual(['language', 'prompt', 'beam_size', 'temperature']);
-		expect(apiFields('translations').map((option) => option.name)).toEqual(['prompt', 'beam_size', 'temperature']);
+		expect(apiFields('transcriptions').map((option) => option.name)).toEqual([
+			'language',
+			'prompt',
+			'vad_filter',
+			'beam_size',
+			'temperature',
+			...layout
+		]);
+		expect(apiFields('translations').map((option) => option.name)).toEqual(['prompt', 'vad_filter', 'beam_size', 'temperature', ...layout]);
 		for (const request of ['asr', 'transcriptions', 'translations'] as const) {
 			const names = apiFields(request).map((option) => option.name);
 			expect(new Set(names).size).toBe(names.length);

@@ -8,7 +8,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { findLanguage } from '../../core/languages';
 import { LANGUAGE_FORMAT, optionsFromApi, type TranscribeOptions } from '../../core/options';
-import type { OutputFormatId } from '../../core/writers';
+import { layoutOf } from '../../core/subtitles/layout';
+import { OUTPUT_FORMATS, type OutputFormatId } from '../../core/writers';
 import { apiError } from '../errors';
 import {
 	GRANULARITIES_FIELD,
@@ -171,6 +172,11 @@ function readValue(name: string, raw: string | undefined, schema: Schema): Value
 	return checked(name, raw, value, schema);
 }
 
+/** Subtitles laid out from words need the words' times, whether or not the caller asked for them. */
+function withSubtitleTimings<T extends TranscribeOptions>(options: T, subtitles: boolean): T {
+	return subtitles && layoutOf(options) ? { ...options, wordTimestamps: true } : options;
+}
+
 // ---- the /asr family: query strings ----
 
 /**
@@ -193,7 +199,7 @@ export function parseAsrQuery(search: URLSearchParams): AsrRequest {
 	const output = query.output as OutputFormatId;
 	return {
 		encode: query.encode as boolean,
-		options: optionsFromApi('asr', query),
+		options: withSubtitleTimings(optionsFromApi('asr', query), OUTPUT_FORMATS[output].subtitles),
 		output,
 		outputExtension: search.getAll('output').at(-1) ?? output
 	};
@@ -277,11 +283,14 @@ export function parseOpenAiForm(fields: Record<string, string | string[]>, endpo
 	checkGranularities(granularities, responseFormat);
 	return {
 		model: form.model as string,
-		options: {
-			...optionsFromApi(endpoint, form),
-			task: endpoint === 'translations' ? 'translate' : 'transcribe',
-			wordTimestamps: granularities.includes('word')
-		},
+		options: withSubtitleTimings(
+			{
+				...optionsFromApi(endpoint, form),
+				task: endpoint === 'translations' ? 'translate' : 'transcribe',
+				wordTimestamps: granularities.includes('word')
+			},
+			responseFormat === 'srt' || responseFormat === 'vtt'
+		),
 		responseFormat,
 		granularities: [...granularities]
 	};

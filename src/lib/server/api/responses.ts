@@ -4,13 +4,14 @@
  * response formats). Errors are answered in family.ts. See shared/docs/api-compat.md for the
  * byte-level rules.
  */
+import { layoutOf } from '../../core/subtitles/layout';
 import type { Transcript } from '../../core/transcript';
-import { writeTranscript, type OutputFormatId } from '../../core/writers';
+import { writeTranscript } from '../../core/writers';
 import { writeSrt } from '../../core/writers/srt';
 import { writeVtt } from '../../core/writers/vtt';
 import { getLanguage } from '../../core/languages';
 import type { LanguageDetection } from '../../engine';
-import type { OpenAiRequest } from './params';
+import type { AsrRequest, OpenAiRequest } from './params';
 
 /** Python's urllib.parse.quote (safe "/"), which whisper-asr-webservice puts in the download name. */
 export function pythonQuote(text: string): string {
@@ -26,8 +27,12 @@ export function pythonQuote(text: string): string {
  * `output` sent is quoted like the name: any string is a valid header then (a quote, a line break
  * or a character past Latin-1 would otherwise make the answer fail).
  */
-export function asrOutput(transcript: Transcript, output: OutputFormatId, extension: string, uploadName: string): Response {
-	return new Response(writeTranscript(transcript, output), {
+export function asrOutput(
+	transcript: Transcript,
+	{ output, outputExtension: extension, options }: Pick<AsrRequest, 'output' | 'outputExtension' | 'options'>,
+	uploadName: string
+): Response {
+	return new Response(writeTranscript(transcript, output, layoutOf(options)), {
 		headers: {
 			'Content-Type': 'text/plain; charset=utf-8',
 			'Content-Disposition': `inline; filename="${pythonQuote(uploadName)}.${pythonQuote(extension)}"`,
@@ -53,9 +58,11 @@ export function openAiOutput(transcript: Transcript, request: OpenAiRequest): Re
 		case 'text':
 			return new Response(text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 		case 'srt':
-			return new Response(writeSrt(transcript), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+			return new Response(writeSrt(transcript, layoutOf(request.options)), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 		case 'vtt':
-			return new Response(writeVtt(transcript, { alwaysIncludeHours: true }), { headers: { 'Content-Type': 'text/vtt; charset=utf-8' } });
+			return new Response(writeVtt(transcript, layoutOf(request.options), { alwaysIncludeHours: true }), {
+				headers: { 'Content-Type': 'text/vtt; charset=utf-8' }
+			});
 		case 'verbose_json':
 			return Response.json(verboseJson(transcript, request));
 	}

@@ -1,6 +1,7 @@
 /** @file GET /tasks/{task_id}: a queued task's status and progress, and its result when done. */
 import { json } from '@sveltejs/kit';
 import type { Transcript } from '$lib/core/transcript';
+import { layoutOf } from '$lib/core/subtitles/layout';
 import { writeTranscript } from '$lib/core/writers';
 import { transcriptJson } from '$lib/core/writers/json';
 import { apiRoute } from '$lib/server/api/handler';
@@ -12,7 +13,8 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = apiRoute(async ({ params }) => {
 	const task = await service().tasks.get(params.task_id ?? '');
 	if (!task) throw apiError('task_not_found', { id: params.task_id ?? '' });
-	const { output = 'txt' } = task.params as TaskParams;
+	const stored = task.params as TaskParams;
+	const { output = 'txt' } = stored;
 	const body: Record<string, unknown> = {
 		task_id: task.id,
 		status: task.status,
@@ -24,7 +26,10 @@ export const GET: RequestHandler = apiRoute(async ({ params }) => {
 	if (task.status === 'done') {
 		const transcript = task.result as Transcript;
 		// json as an object (not a string of JSON inside JSON); the other layouts as their text.
-		body.result = output === 'json' ? transcriptJson(transcript) : writeTranscript(transcript, output);
+		body.result =
+			output === 'json'
+				? transcriptJson(transcript)
+				: writeTranscript(transcript, output, layoutOf(stored.kind === 'transcribe' ? stored.options : {}));
 	}
 	if (task.status === 'failed' && task.error) {
 		const { status, code, message, param } = task.error;

@@ -38,14 +38,15 @@ describe('writers', () => {
 		expect(writeTranscript(sample, 'txt')).toBe('Hello world.\nCafé --> ok\ttab.\n');
 	});
 
+	// One cue per segment (subtitle_cues=segments): openai/whisper's writers without layout options.
 	it('writes srt', () => {
-		expect(writeTranscript(sample, 'srt')).toBe(
+		expect(writeTranscript(sample, 'srt', null)).toBe(
 			'1\n00:00:00,000 --> 00:00:02,500\nHello world.\n\n2\n00:00:03,000 --> 01:02:05,000\nCafé -> ok\ttab.\n\n'
 		);
 	});
 
 	it('writes vtt', () => {
-		expect(writeTranscript(sample, 'vtt')).toBe(
+		expect(writeTranscript(sample, 'vtt', null)).toBe(
 			'WEBVTT\n\n00:00.000 --> 00:02.500\nHello world.\n\n00:03.000 --> 01:02:05.000\nCafé -> ok\ttab.\n\n'
 		);
 	});

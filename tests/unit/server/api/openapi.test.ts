@@ -235,7 +235,26 @@ describe('the option table in the OpenAPI document', () => {
 	it("lists /asr's query in whisper-asr-webservice's order", () => {
 		expect(
 			openApiDocument.paths['/asr']!.post!.parameters!.map((parameter) => (parameter as { $ref: string }).$ref.split('/').at(-1))
-		).toEqual(['encode', 'task', 'language', 'initial_prompt', 'vad_filter', 'word_timestamps', 'beam_size', 'output']);
+		).toEqual([
+			'encode',
+			'task',
+			'language',
+			'initial_prompt',
+			'vad_filter',
+			'word_timestamps',
+			'beam_size',
+			// Koe's subtitle layout, openai/whisper's names where it has them, before the output they shape.
+			'subtitle_cues',
+			'max_line_width',
+			'max_line_count',
+			'max_words_per_line',
+			'max_cue_duration',
+			'min_cue_duration',
+			'min_cue_gap',
+			'max_chars_per_second',
+			'highlight_words',
+			'output'
+		]);
 	});
 });
 

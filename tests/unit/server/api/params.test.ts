@@ -5,6 +5,16 @@ import { ApiError } from '$lib/server/errors';
 
 const query = (search: string) => new URLSearchParams(search);
 
+/** The subtitle layout's documented defaults, which every parsed request carries. */
+const LAYOUT_DEFAULTS = {
+	subtitleCues: 'words',
+	maxLineCount: 2,
+	maxCueSeconds: 7,
+	minCueSeconds: 0.8,
+	minGapSeconds: 0.08,
+	highlightWords: false
+};
+
 /** The ApiError a call throws (fails the test when it throws nothing or something else). */
 function failure(call: () => unknown): ApiError {
 	try {
@@ -20,7 +30,7 @@ describe('parseAsrQuery', () => {
 	it("has whisper-asr-webservice's defaults, and leaves beams to the server", () => {
 		expect(parseAsrQuery(query(''))).toEqual({
 			encode: true,
-			options: { task: 'transcribe', vadFilter: false, wordTimestamps: false },
+			options: { task: 'transcribe', vadFilter: true, wordTimestamps: false, ...LAYOUT_DEFAULTS },
 			output: 'txt',
 			outputExtension: 'txt'
 		});
@@ -32,7 +42,15 @@ describe('parseAsrQuery', () => {
 		);
 		expect(request).toEqual({
 			encode: false,
-			options: { task: 'translate', language: 'de', initialPrompt: 'Hallo', vadFilter: true, wordTimestamps: true, beamSize: 5 },
+			options: {
+				task: 'translate',
+				language: 'de',
+				initialPrompt: 'Hallo',
+				vadFilter: true,
+				wordTimestamps: true,
+				beamSize: 5,
+				...LAYOUT_DEFAULTS
+			},
 			output: 'srt',
 			outputExtension: 'srt'
 		});
@@ -111,11 +129,55 @@ describe('parseDetectQuery', () => {
 	});
 });
 
+describe('subtitle layout parameters', () => {
+	it("reads each under openai/whisper's names, on /asr and /v1", () => {
+		const asr = parseAsrQuery(
+			query('output=vtt&max_line_width=30&max_line_count=1&max_words_per_line=4&highlight_words=true&max_cue_duration=5.5')
+		);
+		expect(asr.options).toMatchObject({ maxLineWidth: 30, maxLineCount: 1, maxWordsPerLine: 4, highlightWords: true, maxCueSeconds: 5.5 });
+		const v1 = parseOpenAiForm(
+			{ model: 'whisper-1', response_format: 'srt', max_chars_per_second: '15', min_cue_gap: '0.1' },
+			'transcriptions'
+		);
+		expect(v1.options).toMatchObject({ maxCharsPerSecond: 15, minGapSeconds: 0.1 });
+	});
+
+	it('computes word timings for subtitles laid out from words, and only for those', () => {
+		expect(parseAsrQuery(query('output=srt')).options.wordTimestamps).toBe(true);
+		expect(parseAsrQuery(query('output=lrc')).options.wordTimestamps).toBe(true);
+		expect(parseAsrQuery(query('output=srt&subtitle_cues=segments')).options.wordTimestamps).toBe(false);
+		expect(parseAsrQuery(query('output=json')).options.wordTimestamps).toBe(false);
+		expect(parseOpenAiForm({ model: 'whisper-1', response_format: 'vtt' }, 'transcriptions').options.wordTimestamps).toBe(true);
+		expect(parseOpenAiForm({ model: 'whisper-1', response_format: 'text' }, 'translations').options.wordTimestamps).toBe(false);
+	});
+
+	it('refuses a value out of range with a 400 naming the parameter', () => {
+		for (const [name, value] of [
+			['max_line_width', '0'],
+			['max_line_width', 'wide'],
+			['max_line_count', '1.5'],
+			['max_words_per_line', '-1'],
+			['max_cue_duration', '0.5'],
+			['min_cue_duration', '-1'],
+			['min_cue_gap', '9'],
+			['max_chars_per_second', '0'],
+			['highlight_words', 'maybe'],
+			['subtitle_cues', 'lines']
+		]) {
+			const error = failure(() => parseAsrQuery(query(`output=srt&${name}=${value}`)));
+			expect(error.status, name).toBe(400);
+			expect(error.param).toBe(name);
+			const form = failure(() => parseOpenAiForm({ model: 'whisper-1', [name!]: value! }, 'translations'));
+			expect(form.param).toBe(name);
+		}
+	});
+});
+
 describe('parseOpenAiForm', () => {
 	it("has OpenAI's defaults", () => {
 		expect(parseOpenAiForm({ model: 'whisper-1' }, 'transcriptions')).toEqual({
 			model: 'whisper-1',
-			options: { task: 'transcribe', temperature: 0, wordTimestamps: false },
+			options: { task: 'transcribe', temperature: 0, vadFilter: true, wordTimestamps: false, ...LAYOUT_DEFAULTS },
 			responseFormat: 'json',
 			granularities: ['segment']
 		});
@@ -137,7 +199,16 @@ describe('parseOpenAiForm', () => {
 		);
 		expect(request).toEqual({
 			model: 'whisper-1',
-			options: { task: 'transcribe', language: 'fr', initialPrompt: 'Bonjour', temperature: 0.4, beamSize: 5, wordTimestamps: true },
+			options: {
+				task: 'transcribe',
+				language: 'fr',
+				initialPrompt: 'Bonjour',
+				temperature: 0.4,
+				beamSize: 5,
+				wordTimestamps: true,
+				vadFilter: true,
+				...LAYOUT_DEFAULTS
+			},
 			responseFormat: 'verbose_json',
 			granularities: ['word', 'segment']
 		});

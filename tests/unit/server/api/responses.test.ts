@@ -4,7 +4,7 @@ import { asrOutput, pythonQuote } from '$lib/server/api/responses';
 
 const transcript = makeTranscript([{ start: 0, end: 1, text: ' Hello.' }], 'en', 1);
 const disposition = (extension: string, uploadName = 'talk.mp3') =>
-	asrOutput(transcript, 'txt', extension, uploadName).headers.get('content-disposition');
+	asrOutput(transcript, { output: 'txt', outputExtension: extension, options: {} }, uploadName).headers.get('content-disposition');
 
 describe('pythonQuote', () => {
 	it("quotes as Python's urllib.parse.quote does, keeping /", () => {

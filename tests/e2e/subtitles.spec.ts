@@ -1,0 +1,87 @@
+/**
+ * @file Skip silence and the subtitle layout in the real page (WASM project, tiny.en): JFK after
+ * 12 s of room noise; the subtitles start with the speech, follow the layout chosen in the options
+ * (remembered across a reload), and the lrc download is timed lines.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { evalAudioPath } from '../support/eval-audio';
+
+const TIMEOUT_MS = 5 * 60_000;
+
+test.beforeEach(({}, testInfo) => {
+	test.skip(testInfo.project.name !== 'wasm', 'layout and VAD do not depend on the device; the WASM project covers them');
+});
+
+/** 12 s of quiet pink noise, then JFK (speech from about 12.3 s). */
+function noiseThenJfk(jfk: string, target: string): string {
+	execFileSync('ffmpeg', [
+		'-nostdin',
+		'-v',
+		'error',
+		'-f',
+		'lavfi',
+		'-i',
+		'anoisesrc=color=pink:amplitude=0.004:sample_rate=16000:duration=12:seed=5',
+		'-i',
+		jfk,
+		'-filter_complex',
+		'[1:a]aresample=16000,aformat=channel_layouts=mono[j];[0:a][j]concat=n=2:v=0:a=1[out]',
+		'-map',
+		'[out]',
+		'-y',
+		target
+	]);
+	return target;
+}
+
+async function download(page: Page, format: string): Promise<string> {
+	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${format}`).click()]);
+	return readFileSync(await file.path(), 'utf8');
+}
+
+const firstCueStart = (srt: string) => {
+	const [h, m, s, ms] = /(\d\d):(\d\d):(\d\d),(\d\d\d) -->/.exec(srt)!.slice(1).map(Number);
+	return h! * 3600 + m! * 60 + s! + ms! / 1000;
+};
+
+test('skips the silence, and lays subtitles out as the options say, remembered', async ({ page }, testInfo) => {
+	const file = noiseThenJfk(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('noise-then-jfk.wav'));
+	await page.goto('/');
+	await expect(page.getByTestId('skip-silence')).toBeChecked(); // on by default
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('subtitle-layout').locator('summary').click();
+	await page.getByTestId('layout-line-width').fill('20');
+	await page.getByTestId('layout-line-width').dispatchEvent('change');
+	await page.getByTestId('layout-line-count').fill('1');
+	await page.getByTestId('layout-line-count').dispatchEvent('change');
+	await page.getByTestId('file-input').setInputFiles(file);
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
+
+	const srt = await download(page, 'srt');
+	console.log(`[wasm] skip silence, 20 characters, 1 line:\n${srt.slice(0, 300)}`);
+	const start = firstCueStart(srt);
+	expect(start).toBeGreaterThan(11.8);
+	expect(start).toBeLessThan(12.8);
+	const lines = srt.split('\n').filter((line) => line && !/^\d+$/.test(line) && !line.includes('-->'));
+	expect(lines.length).toBeGreaterThan(4);
+	for (const line of lines) if (line.includes(' ')) expect(line.length, line).toBeLessThanOrEqual(20);
+	writeFileSync(testInfo.outputPath('page.srt'), srt);
+	execFileSync('ffmpeg', ['-v', 'error', '-i', testInfo.outputPath('page.srt'), '-f', 'srt', '-y', testInfo.outputPath('again.srt')]);
+
+	const lrc = await download(page, 'lrc');
+	expect(lrc.split('\n')[0]).toBe('[by:Koe]');
+	expect(lrc).toMatch(/^\[00:1[12]\.\d\d\]\S/m);
+
+	await page.reload();
+	await page.getByTestId('subtitle-layout').locator('summary').click();
+	await expect(page.getByTestId('layout-line-width')).toHaveValue('20');
+	await expect(page.getByTestId('layout-line-count')).toHaveValue('1');
+
+	// Without skipping, Whisper's first segment starts in the noise.
+	await page.getByTestId('skip-silence').uncheck();
+	await page.getByTestId('file-input').setInputFiles(file);
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
+	console.log(`[wasm] without skipping, the first cue starts at ${firstCueStart(await download(page, 'srt'))} s`);
+});
