@@ -9,7 +9,8 @@ const benches: Record<string, string> = {
 	server: './server.ts',
 	container: './container.ts',
 	cluster: './cluster.ts',
-	load: './load.ts'
+	load: './load.ts',
+	subtitles: './subtitles.ts'
 };
 const benchName = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'compare';
 if (process.argv[2] === benchName) process.argv.splice(2, 1);

@@ -50,7 +50,7 @@ test('POST /asr answers every output format as whisper-asr-webservice does', asy
 				'-y',
 				testInfo.outputPath(`again.${output}`)
 			]);
-		if (output === 'vtt') expect(body.startsWith('WEBVTT\n\n00:00.000 --> ')).toBe(true);
+		if (output === 'vtt') expect(body).toMatch(/^WEBVTT\n\n00:00\.\d{3} --> /); // hours only from one hour on
 		if (output === 'tsv') expect(body.startsWith('start\tend\ttext\n0\t')).toBe(true);
 		if (output === 'json') {
 			const transcript = JSON.parse(body);

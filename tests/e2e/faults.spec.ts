@@ -172,8 +172,10 @@ test('storage full: the transcript is shown and downloadable, and the page says 
 	await page.goto('/');
 	const origin = new URL(page.url()).origin;
 	const cdp = await page.context().newCDPSession(page);
-	// Less than the page already uses: every write to Cache Storage and IndexedDB fails.
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 64 * 1024 });
+	// One byte: every write to Cache Storage and IndexedDB fails. (64 KB was not always less than
+	// the page had used: a fresh profile could still fit a short transcript's history entry; and 0
+	// reads as "no override".)
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
 	await page.getByTestId('model-select').selectOption(MODEL);
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(GOOD_FILE.file));
 	const text = await transcriptOf(page, GOOD_FILE.file);

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
+import { makeVideo } from '../support/media';
 
 const TIMEOUT_MS = 5 * 60_000;
 
@@ -84,4 +85,83 @@ test('skips the silence, and lays subtitles out as the options say, remembered',
 	await page.getByTestId('file-input').setInputFiles(file);
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
 	console.log(`[wasm] without skipping, the first cue starts at ${firstCueStart(await download(page, 'srt'))} s`);
+});
+
+test("a video shows the laid-out subtitles in the page's own player", async ({ page }, testInfo) => {
+	const video = makeVideo(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('jfk.mp4'));
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(video);
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
+	const vtt = await download(page, 'vtt');
+	const cueCount = vtt.split('\n').filter((line) => line.includes(' --> ')).length;
+	expect(cueCount).toBeGreaterThan(1);
+	// The browser parsed the track: as many cues as the .vtt download, the first one's text the same.
+	await expect
+		.poll(() => page.evaluate(() => document.querySelector('video')?.textTracks[0]?.cues?.length ?? 0), { timeout: 10_000 })
+		.toBe(cueCount);
+	const firstText = await page.evaluate(() => (document.querySelector('video')!.textTracks[0]!.cues![0] as VTTCue).text);
+	expect(vtt).toContain(`\n${firstText}\n`);
+	expect(await page.evaluate(() => document.querySelector('video')!.textTracks[0]!.mode)).toBe('showing');
+});
+
+test('the editor: find and replace, undo and redo, shift, split, merge, nudge, keys; kept in history and exports', async ({ page }) => {
+	await page.goto('/');
+	await page.getByTestId('model-select').selectOption('tiny.en');
+	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
+	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
+	const lines = page.getByTestId('segment-text');
+	const text = async () => (await lines.allTextContents()).join(' ').replace(/\s+/g, ' ');
+	const original = await text();
+	const count = await lines.count();
+
+	// Find and replace, whole words: "country" twice.
+	await page.getByTestId('find-input').fill('country');
+	await page.getByTestId('replace-input').fill('nation');
+	await page.getByTestId('replace-all').click();
+	await expect(page.getByTestId('replace-count')).toHaveText('2 replaced');
+	expect(await text()).toBe(original.replaceAll('country', 'nation'));
+	await page.getByTestId('undo').click();
+	expect(await text()).toBe(original);
+	await page.getByTestId('redo').click();
+	expect(await text()).toBe(original.replaceAll('country', 'nation'));
+
+	// Shift every time by 1.5 s: the first line's time moves, and Ctrl+Z takes it back.
+	const firstTime = page.getByTestId('segment').first().locator('.time');
+	const before = await firstTime.textContent();
+	await page.getByTestId('shift-seconds').fill('1.5');
+	await page.getByTestId('shift-apply').click();
+	await expect(firstTime).not.toHaveText(before!);
+	await page.getByTestId('segments').click({ position: { x: 2, y: 2 } });
+	await page.keyboard.press('Control+z');
+	await expect(firstTime).toHaveText(before!);
+
+	// Split the first line after its second word, then merge it back.
+	await page.getByTestId('segment-edit').first().click();
+	const editor = page.getByTestId('segment-editor');
+	await editor.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(6, 6)); // "And so| my fellow…"
+	await page.getByTestId('segment-split').click();
+	await expect(lines).toHaveCount(count + 1);
+	await expect(lines.first()).toHaveText('And so');
+	await page.getByTestId('segment-edit').first().click();
+	await page.getByTestId('segment-merge').click();
+	await expect(lines).toHaveCount(count);
+	expect(await text()).toBe(original.replaceAll('country', 'nation'));
+
+	// Nudge the second line's start by +0.1 s twice.
+	await page.getByTestId('segment-edit').nth(1).click();
+	const start = page.getByTestId('nudge-start');
+	const startBefore = await start.textContent();
+	await page.getByTestId('nudge-start-later').click();
+	await page.getByTestId('nudge-start-later').click();
+	await expect(start).not.toHaveText(startBefore!);
+	await page.getByTestId('segment-editor').press('Escape');
+
+	// What the editor did is in the exports and in the history.
+	const srt = await download(page, 'srt');
+	expect(srt).toContain('nation');
+	expect(srt).not.toContain('country');
+	await page.reload();
+	await page.getByTestId('history-open').first().click();
+	await expect.poll(text).toBe(original.replaceAll('country', 'nation'));
 });

@@ -6,7 +6,6 @@
 import type { ProgressInfo } from '@huggingface/transformers';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import { toSimplifiedChinese } from '$lib/core/chinese';
-import { editSegmentText } from '$lib/core/review';
 import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcript';
 import type { ModelSource } from '$lib/engine/model-source';
 import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
@@ -84,6 +83,11 @@ class TranscriptionJob {
 	readonly #worker = new EngineWorker();
 	/** The file of the last run, for "Try again". */
 	#lastFile: File | undefined;
+	/** Transcripts before each hand edit, and after each undone one. */
+	#undo: Transcript[] = [];
+	#redo: Transcript[] = [];
+	canUndo = $state(false);
+	canRedo = $state(false);
 	/** Counts runs, so that a callback of an ended run can tell it is late. */
 	#runs = 0;
 	/** Rejects the running transcription's wait with an AbortError. */
@@ -104,6 +108,7 @@ class TranscriptionJob {
 		this.notices = [];
 		this.fileName = file.name;
 		this.transcript = null;
+		this.#forgetEdits();
 		this.entryId = '';
 		this.liveSegments = [];
 		this.liveLanguage = null;
@@ -240,6 +245,7 @@ class TranscriptionJob {
 		const entry = await history.open(id);
 		if (!entry) return;
 		this.transcript = entry.transcript;
+		this.#forgetEdits();
 		this.fileName = entry.fileName;
 		this.#showMedia(null);
 		this.entryId = entry.id;
@@ -249,11 +255,43 @@ class TranscriptionJob {
 		this.phase = 'done';
 	}
 
-	/** Applies a hand edit of one segment, on screen and in the history. */
-	async editSegment(segmentId: number, text: string): Promise<void> {
+	/** Applies a hand edit (core/editing.ts), on screen and in the history; it can be undone. */
+	async edit(change: (transcript: Transcript) => Transcript): Promise<void> {
 		if (!this.transcript) return;
-		this.transcript = editSegmentText(this.transcript, segmentId, text);
-		if (this.entryId) await history.updateTranscript(this.entryId, this.transcript).catch((error) => this.#notify(historyFailure(error)));
+		const edited = change(this.transcript);
+		if (edited === this.transcript) return;
+		this.#undo.push(this.transcript);
+		this.#redo = [];
+		await this.#showEdited(edited);
+	}
+
+	async undo(): Promise<void> {
+		const before = this.#undo.pop();
+		if (!before || !this.transcript) return;
+		this.#redo.push(this.transcript);
+		await this.#showEdited(before);
+	}
+
+	async redo(): Promise<void> {
+		const after = this.#redo.pop();
+		if (!after || !this.transcript) return;
+		this.#undo.push(this.transcript);
+		await this.#showEdited(after);
+	}
+
+	async #showEdited(transcript: Transcript): Promise<void> {
+		this.transcript = transcript;
+		this.canUndo = this.#undo.length > 0;
+		this.canRedo = this.#redo.length > 0;
+		if (this.entryId) await history.updateTranscript(this.entryId, transcript).catch((error) => this.#notify(historyFailure(error)));
+	}
+
+	/** A new transcript on screen: the edits of the last one can no longer be undone. */
+	#forgetEdits(): void {
+		this.#undo = [];
+		this.#redo = [];
+		this.canUndo = false;
+		this.canRedo = false;
 	}
 
 	#showMedia(file: File | null): void {
