@@ -97,16 +97,17 @@ export async function transcribe(
 	};
 }
 
-/** A segment decoded from the joined speech, with its times (and its words') on the recording. */
+/**
+ * A segment decoded from the joined speech, with its times on the recording: its words each
+ * moved with the region it is in, and then its ends from its first and last word where it has them.
+ */
 function onRecording(segment: Segment, speech: SpeechTimeline): Segment {
-	const restored: Segment = { ...segment, start: speech.toRecording(segment.start, 'start'), end: speech.toRecording(segment.end, 'end') };
-	if (segment.seek !== undefined) restored.seek = speech.toRecording(segment.seek, 'start');
-	if (segment.words) {
-		restored.words = segment.words.map((word) => ({
-			...word,
-			start: speech.toRecording(word.start, 'start'),
-			end: speech.toRecording(word.end, 'end')
-		}));
+	const restored: Segment = { ...segment, ...speech.toRecording(segment.start, segment.end) };
+	if (segment.seek !== undefined) restored.seek = speech.toRecording(segment.seek, segment.seek).start;
+	if (segment.words?.length) {
+		restored.words = segment.words.map((word) => ({ ...word, ...speech.toRecording(word.start, word.end) }));
+		restored.start = restored.words[0]!.start;
+		restored.end = Math.max(restored.start, restored.words.at(-1)!.end);
 	}
 	return restored;
 }

@@ -57,12 +57,16 @@ describe('the joined timeline', () => {
 		expect(timeline.length).toBe(7 * RATE);
 	});
 
-	it('maps joined times back to the recording, a join to the region it belongs to', () => {
-		expect(timeline.toRecording(0)).toBe(10);
-		expect(timeline.toRecording(2.5)).toBe(12.5);
-		expect(timeline.toRecording(5, 'end')).toBe(15);
-		expect(timeline.toRecording(5, 'start')).toBe(40);
-		expect(timeline.toRecording(6)).toBe(41);
-		expect(timeline.toRecording(9)).toBe(42); // past the end: the last region's end
+	it('maps joined stretches back to the recording', () => {
+		expect(timeline.toRecording(0, 2.5)).toEqual({ start: 10, end: 12.5 });
+		expect(timeline.toRecording(5, 6)).toEqual({ start: 40, end: 41 });
+		expect(timeline.toRecording(6, 9)).toEqual({ start: 41, end: 42 }); // past the end: the last region's end
+	});
+
+	it('gives a stretch across a join to the region holding most of it, cut at its edge', () => {
+		// Whisper's end a little past the join: the sentence ends with the first region.
+		expect(timeline.toRecording(3, 5.1)).toEqual({ start: 13, end: 15 });
+		// A start a little before the join: the sentence starts with the second region.
+		expect(timeline.toRecording(4.6, 6.5)).toEqual({ start: 40, end: 41.5 });
 	});
 });

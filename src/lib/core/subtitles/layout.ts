@@ -117,7 +117,10 @@ export function breakLines(words: readonly Word[], limits: LineLimits): Word[][]
 	const n = words.length;
 	const width = runWidths(words, limits.script);
 	const fits = (from: number, to: number) => to - from <= limits.wordsPerLine && (to - from === 1 || width(from, to) <= limits.lineWidth);
-	const endsPhrase = (i: number) => (i < n && /[.!?…。！？,;:、，；：]["'”’」』)）]*$/u.test(words[i - 1]!.word.trim()) ? 1 : 0);
+	const endsPhrase = (i: number) => {
+		const text = words[i - 1]!.word.trim();
+		return i < n && (SENTENCE_END.test(text) || CLAUSE_END.test(text)) ? 1 : 0;
+	};
 	for (let count = 1; count <= Math.min(limits.lineCount, n); count++) {
 		// best[k][i]: the split of the first i words into k lines with the shortest longest line.
 		type Split = { longest: number; ends: number; from: number };

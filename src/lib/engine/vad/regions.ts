@@ -81,8 +81,8 @@ function padRegions(regions: Region[], pad: number, length: number): Region[] {
 }
 
 /**
- * The speech regions one after another, as the decoder reads them, and the way back: a time on
- * the joined timeline to the same moment in the recording.
+ * The speech regions one after another, as the decoder reads them, and the way back: a stretch
+ * of the joined timeline to the same stretch of the recording.
  */
 export class SpeechTimeline {
 	readonly regions: readonly Region[];
@@ -103,24 +103,41 @@ export class SpeechTimeline {
 	}
 
 	/**
-	 * Seconds on the joined timeline to seconds in the recording. `edge`: a time exactly at a join
-	 * belongs to the region that ends there (an end) or to the one that starts there (a start).
+	 * A decoded stretch (seconds on the joined timeline) as seconds in the recording. One that
+	 * crosses a join belongs to the region holding most of it, and is cut at that region's edge:
+	 * Whisper's timestamps land a little past a join as often as on it, and a sentence heard just
+	 * before a 15-minute pause must not end after it.
 	 */
-	toRecording(seconds: number, edge: 'start' | 'end' = 'start'): number {
-		const sample = seconds * SAMPLE_RATE;
-		let index = 0;
-		// Binary search: the last region whose joined start is at or before the sample.
+	toRecording(start: number, end: number): { start: number; end: number } {
+		const [from, to] = [start * SAMPLE_RATE, Math.max(start, end) * SAMPLE_RATE];
+		let best = this.#regionAt(from);
+		let most = -1;
+		for (let index = best; index <= this.#regionAt(to); index++) {
+			const joinedStart = this.#joinedStarts[index]!;
+			const region = this.regions[index]!;
+			const overlap = Math.min(to, joinedStart + region.end - region.start) - Math.max(from, joinedStart);
+			if (overlap > most) [best, most] = [index, overlap];
+		}
+		const region = this.regions[best];
+		if (!region) return { start, end };
+		const joinedStart = this.#joinedStarts[best]!;
+		const place = (sample: number) => {
+			const within = Math.max(0, Math.min(sample - joinedStart, region.end - region.start));
+			return Math.round(((region.start + within) / SAMPLE_RATE) * 1000) / 1000;
+		};
+		return { start: place(from), end: place(to) };
+	}
+
+	/** The last region whose joined start is at or before the sample (the first one before any). */
+	#regionAt(sample: number): number {
+		let found = 0;
 		for (let low = 0, high = this.regions.length - 1; low <= high;) {
 			const middle = (low + high) >> 1;
-			const joinedStart = this.#joinedStarts[middle]!;
-			if (joinedStart < sample || (joinedStart === sample && edge === 'start')) {
-				index = middle;
+			if (this.#joinedStarts[middle]! <= sample) {
+				found = middle;
 				low = middle + 1;
 			} else high = middle - 1;
 		}
-		const region = this.regions[index];
-		if (!region) return seconds;
-		const within = Math.min(sample - this.#joinedStarts[index]!, region.end - region.start);
-		return Math.round(((region.start + Math.max(0, within)) / SAMPLE_RATE) * 1000) / 1000;
+		return found;
 	}
 }
