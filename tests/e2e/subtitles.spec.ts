@@ -105,7 +105,9 @@ test("a video shows the laid-out subtitles in the page's own player", async ({ p
 	expect(await page.evaluate(() => document.querySelector('video')!.textTracks[0]!.mode)).toBe('showing');
 });
 
-test('the editor: find and replace, undo and redo, shift, split, merge, nudge, keys; kept in history and exports', async ({ page }) => {
+test('the editor: find and replace, undo and redo, shift, split, merge, nudge, keys, copy; kept in history and exports', async ({
+	page
+}) => {
 	await page.goto('/');
 	await page.getByTestId('model-select').selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
@@ -156,6 +158,15 @@ test('the editor: find and replace, undo and redo, shift, split, merge, nudge, k
 	await page.getByTestId('nudge-start-later').click();
 	await expect(start).not.toHaveText(startBefore!);
 	await page.getByTestId('segment-editor').press('Escape');
+
+	// Copy with times: a line per segment after its start.
+	await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+	await page.getByTestId('copy-timed').click();
+	await expect(page.getByTestId('copy-state')).toHaveText('Copied');
+	const copied = await page.evaluate(() => navigator.clipboard.readText());
+	expect(copied).toMatch(/^\[00:0\d\] And so/);
+	expect(copied.split('\n').filter(Boolean)).toHaveLength(count);
+	expect(copied).toContain('nation');
 
 	// What the editor did is in the exports and in the history.
 	const srt = await download(page, 'srt');

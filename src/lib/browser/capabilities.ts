@@ -19,6 +19,11 @@ export interface Capabilities {
 	wasm: boolean;
 	/** navigator.deviceMemory in GB where the browser tells (Chromium), else null. */
 	memoryGb: number | null;
+	/**
+	 * The WebGPU adapter draws on the CPU (SwiftShader, llvmpipe): it works, at a tenth of real
+	 * time for base, so "auto" picks as it would without a GPU.
+	 */
+	softwareGpu: boolean;
 }
 
 /**
@@ -35,7 +40,9 @@ function wasmThreads(): Threads {
 /** The slice of the WebGPU API we read; typed here to keep @webgpu/types out of the build. */
 interface GpuAdapterLike {
 	features: { has(name: string): boolean };
-	info?: { vendor?: string; architecture?: string; description?: string };
+	info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+	/** Where browsers kept it before GPUAdapterInfo had it. */
+	isFallbackAdapter?: boolean;
 }
 interface GpuLike {
 	requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
@@ -52,7 +59,7 @@ async function detect(): Promise<Capabilities> {
 	const threads = wasmThreads();
 	const wasmPresent = typeof WebAssembly === 'object';
 	const memoryGb = (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? null;
-	const base = { threads, wasm: wasmPresent, memoryGb };
+	const base = { threads, wasm: wasmPresent, memoryGb, softwareGpu: false };
 	const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
 	if (!gpu) {
 		return wasm(base, 'no-webgpu');
@@ -72,11 +79,24 @@ async function detect(): Promise<Capabilities> {
 		device: f16 ? 'webgpu-f16' : 'webgpu',
 		label: name ? `WebGPU (${name})` : 'WebGPU',
 		reason: f16 ? 'webgpu-f16' : 'webgpu',
-		...base
+		...base,
+		softwareGpu: isSoftware(adapter, name)
 	};
 }
 
-function wasm(base: Pick<Capabilities, 'threads' | 'wasm' | 'memoryGb'>, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
+/** CPU renderers that a browser may offer as its WebGPU adapter; the flag where the browser sets it. */
+const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|warp|software/i;
+
+function isSoftware(adapter: GpuAdapterLike, name: string): boolean {
+	return adapter.info?.isFallbackAdapter === true || adapter.isFallbackAdapter === true || SOFTWARE_RENDERERS.test(name);
+}
+
+/** The device whose models "auto" picks from: a software GPU counts as none. */
+export function autoDevice(capabilities: Capabilities): EngineDevice {
+	return capabilities.softwareGpu ? 'wasm' : capabilities.device;
+}
+
+function wasm(base: Pick<Capabilities, 'threads' | 'wasm' | 'memoryGb' | 'softwareGpu'>, reason: 'no-webgpu' | 'no-adapter'): Capabilities {
 	return { device: 'wasm', label: base.wasm ? 'WASM' : 'no WASM', reason, ...base };
 }
 

@@ -10,7 +10,7 @@ import { makeTranscript, type Segment, type Transcript } from '$lib/core/transcr
 import type { ModelSource } from '$lib/engine/model-source';
 import { autoModel, getModel, type ModelEntry } from '$lib/engine/models';
 import type { TranscribeProgress } from '$lib/engine/transcribe';
-import { probeCapabilities, type Capabilities } from './capabilities';
+import { autoDevice, probeCapabilities, type Capabilities } from './capabilities';
 import { openMedia, type MediaReader } from './decode';
 import { EngineWorker } from './engine-worker';
 import { failureOf, historyFailure, RETRYABLE } from './failures';
@@ -64,8 +64,7 @@ class TranscriptionJob {
 	model = $derived.by((): ModelEntry | null => {
 		const chosen = settings.current.model;
 		if (chosen !== 'auto') return this.availableModels.includes(chosen) ? getModel(chosen) : null;
-		const device = this.capabilities?.device;
-		const id = device ? autoModel(device, this.availableModels) : null;
+		const id = this.capabilities ? autoModel(autoDevice(this.capabilities), this.availableModels) : null;
 		return id ? getModel(id) : null;
 	});
 

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { Capabilities } from '$lib/browser/capabilities';
+import { autoDevice, type Capabilities } from '$lib/browser/capabilities';
 import { chooseRoute } from '$lib/browser/route';
-import { getModel } from '$lib/engine/models';
+import { autoModel, getModel } from '$lib/engine/models';
 
-const wasmDevice: Capabilities = { device: 'wasm', label: 'WASM', reason: 'no-webgpu', threads: 'multi', wasm: true, memoryGb: 8 };
+const wasmDevice: Capabilities = {
+	device: 'wasm',
+	label: 'WASM',
+	reason: 'no-webgpu',
+	threads: 'multi',
+	wasm: true,
+	memoryGb: 8,
+	softwareGpu: false
+};
 const f16Gpu: Capabilities = { ...wasmDevice, device: 'webgpu-f16', label: 'WebGPU', reason: 'webgpu-f16' };
 const noWasm: Capabilities = { ...wasmDevice, wasm: false };
 const server = { model: 'large-v3' };
@@ -35,5 +43,22 @@ describe('local or server', () => {
 	it('says when neither can run it', () => {
 		expect(chooseRoute(getModel('tiny'), noWasm, noServer, 'auto')).toEqual({ where: 'nowhere', reason: 'no-server' });
 		expect(chooseRoute(getModel('tiny'), wasmDevice, noServer, 'server')).toEqual({ where: 'local', reason: 'local' });
+	});
+});
+
+describe('auto on a software GPU', () => {
+	it('picks as it would without a GPU: SwiftShader runs base at a tenth of real time', () => {
+		const swiftShader: Capabilities = {
+			...wasmDevice,
+			device: 'webgpu',
+			label: 'WebGPU (google swiftshader)',
+			reason: 'webgpu',
+			softwareGpu: true
+		};
+		const realGpu: Capabilities = { ...swiftShader, softwareGpu: false };
+		const available = ['tiny', 'base', 'small'];
+		expect(autoModel(autoDevice(swiftShader), available)).toBe('base');
+		expect(autoModel(autoDevice(realGpu), available)).toBe('small');
+		expect(autoDevice(wasmDevice)).toBe('wasm');
 	});
 });

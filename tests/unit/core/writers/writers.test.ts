@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatTimestamp, roundHalfEven } from '$lib/core/timestamps';
 import { makeTranscript } from '$lib/core/transcript';
 import { writeTranscript } from '$lib/core/writers';
+import { writeTimedText } from '$lib/core/writers/timed-text';
 
 // Expected bytes are openai/whisper's writers run on the same segments (shared/docs/api-compat.md 1.3).
 const sample = makeTranscript(
@@ -62,5 +63,13 @@ describe('writers', () => {
 	it('joins segment texts into the transcript text', () => {
 		expect(sample.text).toBe(' Hello world. Café --> ok\ttab.');
 		expect(sample.segments.map((s) => s.id)).toEqual([0, 1]);
+	});
+});
+
+describe('text to copy', () => {
+	it('puts each line after its start, with hours from an hour on', () => {
+		expect(writeTimedText(sample)).toBe('[00:00] Hello world.\n[00:03] Café --> ok\ttab.\n');
+		const late = makeTranscript([{ start: 3725.9, end: 3727, text: ' Late.' }], 'en', 3727);
+		expect(writeTimedText(late)).toBe('[1:02:05] Late.\n');
 	});
 });
