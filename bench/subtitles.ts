@@ -10,27 +10,18 @@
  * 3. A half-silent file (each English recording followed by as much room noise) and noise and
  *    music alone: decoding time and words invented, VAD off and on.
  */
-import path from 'node:path';
 import { SAMPLE_RATE } from '../src/lib/core/audio';
 import { cuesOf } from '../src/lib/core/subtitles/cues';
 import { DEFAULT_LAYOUT } from '../src/lib/core/subtitles/layout';
 import { scriptOf } from '../src/lib/core/subtitles/width';
-import { getModel, loadModel, transcribe, useModelSource, type LoadedModel } from '../src/lib/engine';
-import { useVoiceDetector } from '../src/lib/engine/vad';
-import { cacheDirFrom } from '../src/lib/server/config';
-import { decodeFile } from '../src/lib/server/media';
-import { nodeVoiceDetector } from '../src/lib/server/voice-detector';
-import { evalAudioPath, recording } from '../tests/support/eval-audio';
+import { transcribe, type LoadedModel } from '../src/lib/engine';
+import { recording } from '../tests/support/eval-audio';
+import { concatSamples as concat, decodedRecording as audioOf, loadLocal as load, useLocalEngine } from '../tests/support/local-models';
 import { cueStats, joinWithSilence, startErrors, type CueStats } from '../tests/support/subtitle-stats';
 import { normalizeWords, wordErrorRate } from '../tests/support/wer';
 import { describeMachine, today } from './machine';
 
-const source = { kind: 'local', root: path.join(cacheDirFrom(process.env), 'models') } as const;
-useModelSource(source);
-useVoiceDetector(nodeVoiceDetector);
-const load = (id: string) =>
-	loadModel({ model: getModel(id), device: 'cpu', source, dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' } });
-const audioOf = async (file: string) => decodeFile(await evalAudioPath(file));
+useLocalEngine();
 const seconds = (from: number) => ((performance.now() - from) / 1000).toFixed(1);
 
 console.log(`Machine: ${describeMachine()}; ${today()}; q8, greedy\n`);
@@ -101,13 +92,3 @@ for (const [name, audio, ref] of [
 	}
 }
 await tiny.pipe.dispose();
-
-function concat(parts: Float32Array[]): Float32Array {
-	const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
-	let at = 0;
-	for (const part of parts) {
-		out.set(part, at);
-		at += part.length;
-	}
-	return out;
-}

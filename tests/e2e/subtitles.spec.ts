@@ -7,35 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
-import { makeVideo } from '../support/media';
+import { afterNoise, makeVideo } from '../support/media';
 
 const TIMEOUT_MS = 5 * 60_000;
 
 test.beforeEach(({}, testInfo) => {
 	test.skip(testInfo.project.name !== 'wasm', 'layout and VAD do not depend on the device; the WASM project covers them');
 });
-
-/** 12 s of quiet pink noise, then JFK (speech from about 12.3 s). */
-function noiseThenJfk(jfk: string, target: string): string {
-	execFileSync('ffmpeg', [
-		'-nostdin',
-		'-v',
-		'error',
-		'-f',
-		'lavfi',
-		'-i',
-		'anoisesrc=color=pink:amplitude=0.004:sample_rate=16000:duration=12:seed=5',
-		'-i',
-		jfk,
-		'-filter_complex',
-		'[1:a]aresample=16000,aformat=channel_layouts=mono[j];[0:a][j]concat=n=2:v=0:a=1[out]',
-		'-map',
-		'[out]',
-		'-y',
-		target
-	]);
-	return target;
-}
 
 async function download(page: Page, format: string): Promise<string> {
 	const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${format}`).click()]);
@@ -48,7 +26,7 @@ const firstCueStart = (srt: string) => {
 };
 
 test('skips the silence, and lays subtitles out as the options say, remembered', async ({ page }, testInfo) => {
-	const file = noiseThenJfk(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('noise-then-jfk.wav'));
+	const file = afterNoise(await evalAudioPath('en_jfk.wav'), 12, testInfo.outputPath('noise-then-jfk.wav'));
 	await page.goto('/');
 	await expect(page.getByTestId('skip-silence')).toBeChecked(); // on by default
 	await page.getByTestId('model-select').selectOption('tiny.en');

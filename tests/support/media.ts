@@ -20,6 +20,30 @@ export function concatAudio(parts: readonly string[], target: string, { gapSecon
 	return target;
 }
 
+/** `seconds` of quiet pink noise (a room, about −50 dBFS), then `audio`, as a 16 kHz mono file at `target`. */
+export function afterNoise(audio: string, seconds: number, target: string): string {
+	const noise = `anoisesrc=color=pink:amplitude=0.004:sample_rate=16000:duration=${seconds}:seed=5`;
+	const filter = '[1:a]aresample=16000,aformat=channel_layouts=mono[speech];[0:a][speech]concat=n=2:v=0:a=1[out]';
+	execFileSync('ffmpeg', [
+		'-nostdin',
+		'-v',
+		'error',
+		'-f',
+		'lavfi',
+		'-i',
+		noise,
+		'-i',
+		audio,
+		'-filter_complex',
+		filter,
+		'-map',
+		'[out]',
+		'-y',
+		target
+	]);
+	return target;
+}
+
 /** An mp4 video (H.264 + AAC) of a plain coloured picture with `audio` as its sound track. */
 export function makeVideo(audio: string, target: string): string {
 	execFileSync('ffmpeg', [

@@ -3,27 +3,16 @@
  * Chinese recordings with word timings, and tiny.en on recordings joined with known silences,
  * whose cues must start within 0.3 s of the speech after each silence.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cuesOf } from '$lib/core/subtitles/cues';
 import { DEFAULT_LAYOUT, joinWords, timedWords, type Cue } from '$lib/core/subtitles/layout';
 import { scriptOf, textWidth } from '$lib/core/subtitles/width';
 import type { Transcript } from '$lib/core/transcript';
-import { getModel, loadModel, transcribe, useModelSource, type LoadedModel, type ModelSource } from '$lib/engine';
-import { useVoiceDetector } from '$lib/engine/vad';
-import { cacheDirFrom } from '$lib/server/config';
-import { nodeVoiceDetector } from '$lib/server/voice-detector';
-import { decodeFile } from '$lib/server/media';
-import { evalAudioPath } from '../../support/eval-audio';
+import { transcribe, type LoadedModel } from '$lib/engine';
+import { decodedRecording as audioOf, haveLocalModels, loadLocal as load, useLocalEngine } from '../../support/local-models';
 import { cueStats, joinWithSilence, startErrors } from '../../support/subtitle-stats';
 
-const modelDir = path.join(cacheDirFrom(process.env), 'models');
-const source: ModelSource = { kind: 'local', root: modelDir };
-const haveModels = existsSync(path.join(modelDir, 'whisper-tiny.en')) && existsSync(path.join(modelDir, 'whisper-base'));
-const load = (id: string) =>
-	loadModel({ model: getModel(id), device: 'cpu', source, dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' } });
-const audioOf = async (file: string) => decodeFile(await evalAudioPath(file));
+const haveModels = haveLocalModels('tiny.en', 'base');
 
 /** Every rule a laid-out cue list keeps, whatever the speech. */
 function expectLaidOut(transcript: Transcript, cues: Cue[]): void {
@@ -50,8 +39,7 @@ describe.skipIf(!haveModels)('subtitles from real transcripts', () => {
 	let base: LoadedModel;
 	let tiny: LoadedModel;
 	beforeAll(async () => {
-		useModelSource(source);
-		useVoiceDetector(nodeVoiceDetector);
+		useLocalEngine();
 		[base, tiny] = await Promise.all([load('base'), load('tiny.en')]);
 	}, 60_000);
 	afterAll(async () => {

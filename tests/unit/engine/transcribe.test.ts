@@ -2,7 +2,7 @@
  * @file Koe's own Whisper decoding on the real local models (npm run models:prepare), in Node on
  * the CPU: tiny.en where English suffices, base for languages and translation.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,22 +12,16 @@ import {
 	detectLanguage,
 	EnglishOnlyModelError,
 	InvalidOptionError,
-	getModel,
-	loadModel,
 	samplesSource,
 	transcribe,
 	UnsupportedLanguageError,
-	useModelSource,
 	type LoadedModel,
-	type ModelSource,
 	type TranscribeProgress
 } from '$lib/engine';
-import { useVoiceDetector } from '$lib/engine/vad';
-import { cacheDirFrom } from '$lib/server/config';
-import { nodeVoiceDetector } from '$lib/server/voice-detector';
 import { decodeFile } from '$lib/server/media';
 import { concatAudio } from '../../support/media';
 import { evalAudioPath, recording } from '../../support/eval-audio';
+import { decodedRecording as audioOf, haveLocalModels, loadLocal as load, useLocalEngine } from '../../support/local-models';
 import { normalizeWords, wordErrorRate } from '../../support/wer';
 
 const MODEL_LOAD_TIMEOUT = 60_000;
@@ -35,13 +29,7 @@ const LONG_FILE_TIMEOUT = 120_000;
 /** Cancelling must take effect within this long (tiny runs a decoder step in milliseconds). */
 const ABORT_LATENCY_MS = 2_000;
 
-const modelDir = path.join(cacheDirFrom(process.env), 'models');
-const source: ModelSource = { kind: 'local', root: modelDir };
-const haveModels = existsSync(path.join(modelDir, 'whisper-tiny.en')) && existsSync(path.join(modelDir, 'whisper-base'));
-
-const load = (id: string) =>
-	loadModel({ model: getModel(id), device: 'cpu', source, dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' } });
-const audioOf = async (file: string) => decodeFile(await evalAudioPath(file));
+const haveModels = haveLocalModels('tiny.en', 'base');
 
 function expectWellFormed(transcript: Transcript): void {
 	let previousEnd = 0;
@@ -69,8 +57,7 @@ describe.skipIf(!haveModels)('own decoding on tiny.en', () => {
 	let tiny: LoadedModel;
 	let jfk: Float32Array;
 	beforeAll(async () => {
-		useModelSource(source);
-		useVoiceDetector(nodeVoiceDetector);
+		useLocalEngine();
 		tiny = await load('tiny.en');
 		jfk = await audioOf('en_jfk.wav');
 	}, MODEL_LOAD_TIMEOUT);
@@ -185,8 +172,7 @@ describe.skipIf(!haveModels)('own decoding on tiny.en', () => {
 describe.skipIf(!haveModels)('own decoding on base (multilingual)', () => {
 	let base: LoadedModel;
 	beforeAll(async () => {
-		useModelSource(source);
-		useVoiceDetector(nodeVoiceDetector);
+		useLocalEngine();
 		base = await load('base');
 	}, MODEL_LOAD_TIMEOUT);
 	afterAll(async () => {

@@ -3,23 +3,17 @@
  * that is decoded, and times come back on the recording's timeline. Around JFK: 20 s of room
  * noise before, synthetic music and white noise after; none of them may turn into words.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_RATE } from '$lib/core/audio';
-import { getModel, loadModel, transcribe, useModelSource, type LoadedModel, type ModelSource } from '$lib/engine';
-import { findSpeech, useVoiceDetector } from '$lib/engine/vad';
+import { transcribe, type LoadedModel } from '$lib/engine';
+import { findSpeech } from '$lib/engine/vad';
 import { samplesSource } from '$lib/engine/audio-source';
-import { cacheDirFrom } from '$lib/server/config';
-import { decodeFile } from '$lib/server/media';
-import { nodeVoiceDetector } from '$lib/server/voice-detector';
-import { evalAudioPath, recording } from '../../support/eval-audio';
+import { recording } from '../../support/eval-audio';
+import { concatSamples as join, decodedRecording, haveLocalModels, loadLocal, useLocalEngine } from '../../support/local-models';
 import { speechOnset } from '../../support/subtitle-stats';
 import { normalizeWords, wordErrorRate } from '../../support/wer';
 
-const modelDir = path.join(cacheDirFrom(process.env), 'models');
-const source: ModelSource = { kind: 'local', root: modelDir };
-const haveModels = existsSync(path.join(modelDir, 'whisper-tiny.en'));
+const haveModels = haveLocalModels('tiny.en');
 
 /** A seeded generator, so that the noise is the same on every run. */
 function random(seed: number): () => number {
@@ -42,15 +36,6 @@ function music(seconds: number): Float32Array {
 		return 0.08 * beat * chord.reduce((sum, f) => sum + Math.sin(2 * Math.PI * f * t), 0);
 	});
 }
-const join = (...parts: Float32Array[]) => {
-	const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-	let at = 0;
-	for (const part of parts) {
-		out.set(part, at);
-		at += part.length;
-	}
-	return out;
-};
 
 describe.skipIf(!haveModels)('vadFilter', () => {
 	let tiny: LoadedModel;
@@ -58,16 +43,10 @@ describe.skipIf(!haveModels)('vadFilter', () => {
 	let mixed: Float32Array;
 	const jfkRef = recording('en_jfk.wav').reference;
 	beforeAll(async () => {
-		useModelSource(source);
-		useVoiceDetector(nodeVoiceDetector);
-		tiny = await loadModel({
-			model: getModel('tiny.en'),
-			device: 'cpu',
-			source,
-			dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' }
-		});
-		jfk = await decodeFile(await evalAudioPath('en_jfk.wav'));
-		mixed = join(noise(20, 0.003), jfk, music(15), noise(10, 0.05, random(11)));
+		useLocalEngine();
+		tiny = await loadLocal('tiny.en');
+		jfk = await decodedRecording('en_jfk.wav');
+		mixed = join([noise(20, 0.003), jfk, music(15), noise(10, 0.05, random(11))]);
 	}, 60_000);
 	afterAll(async () => tiny?.pipe.dispose());
 
@@ -102,7 +81,7 @@ describe.skipIf(!haveModels)('vadFilter', () => {
 	}, 120_000);
 
 	it('finds nothing in noise and music alone, and decodes nothing', async () => {
-		const transcript = await transcribe(tiny, join(music(20), noise(20, 0.05)), { vadFilter: true });
+		const transcript = await transcribe(tiny, join([music(20), noise(20, 0.05)]), { vadFilter: true });
 		expect(transcript.segments).toEqual([]);
 		expect(transcript.text).toBe('');
 		expect(transcript.duration).toBe(40);

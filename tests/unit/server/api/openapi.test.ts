@@ -1,7 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGE_CODES } from '$lib/core/languages';
-import { OPTION_LIST } from '$lib/core/options';
+import { apiFields, OPTION_LIST } from '$lib/core/options';
 import { OUTPUT_FORMATS } from '$lib/core/writers';
 import { errorCodesByStatus, openApiDocument, type Schema } from '$lib/server/api/openapi';
 import { ERRORS } from '$lib/server/errors';
@@ -232,29 +232,12 @@ describe('the option table in the OpenAPI document', () => {
 		expect(asrParameter('task')).toMatchObject({ default: 'transcribe' });
 	});
 
+	// whisper-asr-webservice's order (encode, task, language, initial_prompt, vad_filter,
+	// word_timestamps, then output), Koe's own options in table order before the output they shape.
 	it("lists /asr's query in whisper-asr-webservice's order", () => {
 		expect(
 			openApiDocument.paths['/asr']!.post!.parameters!.map((parameter) => (parameter as { $ref: string }).$ref.split('/').at(-1))
-		).toEqual([
-			'encode',
-			'task',
-			'language',
-			'initial_prompt',
-			'vad_filter',
-			'word_timestamps',
-			'beam_size',
-			// Koe's subtitle layout, openai/whisper's names where it has them, before the output they shape.
-			'subtitle_cues',
-			'max_line_width',
-			'max_line_count',
-			'max_words_per_line',
-			'max_cue_duration',
-			'min_cue_duration',
-			'min_cue_gap',
-			'max_chars_per_second',
-			'highlight_words',
-			'output'
-		]);
+		).toEqual(['encode', ...apiFields('asr').map((field) => field.name), 'output']);
 	});
 });
 
