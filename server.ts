@@ -15,6 +15,7 @@ import { apiError } from './src/lib/server/errors.ts';
 import { stopUnlessCudaUsable } from './src/lib/server/gpu.ts';
 import { RESPONSE_HEADERS } from './src/lib/server/response-headers.ts';
 import { staticFiles } from './src/lib/server/static-files.ts';
+import { dropUnreadBody } from './src/lib/server/unread-body.ts';
 
 // The served model runs in a thread (model-thread.ts) whose entry is found from here.
 process.env.KOE_MODEL_THREAD ??= fileURLToPath(new URL('./src/lib/server/model-thread-boot.mjs', import.meta.url));
@@ -50,6 +51,7 @@ const { port, host, modelSource, modelDir } = config();
 const clientFiles = staticFiles(fileURLToPath(new URL('./build/client', import.meta.url)));
 
 const server = createServer((req, res) => {
+	dropUnreadBody(req, res);
 	for (const [name, value] of Object.entries(RESPONSE_HEADERS)) res.setHeader(name, value);
 	clientFiles(req, res, () =>
 		handler(req, res, () => {

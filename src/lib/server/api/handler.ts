@@ -58,7 +58,8 @@ async function checkQueueRoom(): Promise<void> {
 /**
  * Reads what is left of a refused request's body: a server that answers while the client is
  * still sending makes most clients see a reset connection instead of the error. Not for a body
- * refused for its size, whose connection is closed instead.
+ * refused for its size, which may be huge: that one is answered at once, and server.ts drops what
+ * follows up to a limit (unread-body.ts).
  */
 export async function drain(request: Request, error: unknown): Promise<void> {
 	if (!request.body || request.bodyUsed || (error instanceof ApiError && error.code === 'file_too_large')) return;
