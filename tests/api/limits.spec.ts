@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
 import { formWith, startServer } from '../support/server';
+import { option } from '../support/options';
 
 const jfkForm = async () => formWith('audio_file', { name: 'en_jfk.wav', bytes: readFileSync(await evalAudioPath('en_jfk.wav')) });
 
@@ -46,7 +47,7 @@ test('API_KEYS with PAGE_FALLBACK=on: the page hands files to the server with a 
 	const closed = await startServer({ API_KEYS: 'alpha-key' });
 	try {
 		await page.goto(keyed.url);
-		await page.getByTestId('route-select').selectOption('server');
+		await (await option(page, 'route-select')).selectOption('server');
 		await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
 		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
 		await expect(page.getByTestId('segment-text').first()).toContainText(/fellow Americans/i);
@@ -62,7 +63,7 @@ test('API_KEYS with PAGE_FALLBACK=on: the page hands files to the server with a 
 		expect(await (await fetch(closed.url)).text()).not.toContain('koe-page.');
 		await page.goto(closed.url);
 		await expect(page.getByTestId('device-label')).toBeVisible();
-		await expect(page.getByTestId('route-select')).toHaveCount(0);
+		await expect(await option(page, 'route-select')).toHaveCount(0);
 	} finally {
 		await Promise.all([keyed.stop(), closed.stop()]);
 	}

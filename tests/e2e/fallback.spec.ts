@@ -8,6 +8,7 @@ import { expect, test } from '@playwright/test';
 import { chromiumPath, quietChromium } from '../support/chromium';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
+import { option } from '../support/options';
 
 const SERVER_TIMEOUT_MS = 2 * 60_000;
 
@@ -47,10 +48,10 @@ test('a capable browser may choose the server', async ({ page }, testInfo) => {
 	await page.goto('/');
 	await expect(page.getByTestId('device-label')).toHaveText('WASM');
 	await expect(page.getByTestId('route')).toHaveCount(0);
-	await page.getByTestId('route-select').selectOption('server');
+	await (await option(page, 'route-select')).selectOption('server');
 	await expect(page.getByTestId('route')).toContainText('as chosen');
 	// The decoding chosen on the page goes with the job.
-	await page.getByTestId('beam-select').selectOption('5');
+	await (await option(page, 'beam-select')).selectOption('5');
 	const uploads = page.waitForRequest(
 		(request) => request.url().includes('/asr/async') && request.url().includes('beam_size=5') && request.method() === 'POST'
 	);

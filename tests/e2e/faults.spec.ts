@@ -14,6 +14,7 @@ import { evalAudioPath } from '../support/eval-audio';
 import { concatAudio } from '../support/media';
 import { GOOD_FILE, makeCase, PAGE_CORPUS, type PageCase } from '../support/page-corpus';
 import { normalizeWords } from '../support/wer';
+import { option } from '../support/options';
 
 const MODEL = 'tiny.en';
 /** Model download and load, then decoding, on two busy cores. */
@@ -65,7 +66,7 @@ test.describe('bad input through the file input', () => {
 		test.skip(testInfo.project.name !== 'wasm', 'input does not depend on the device');
 		page = await browser.newPage({ baseURL: testInfo.project.use.baseURL, acceptDownloads: true });
 		await page.goto('/');
-		await page.getByTestId('model-select').selectOption(MODEL);
+		await (await option(page, 'model-select')).selectOption(MODEL);
 	});
 	test.afterAll(async () => page?.close());
 
@@ -148,7 +149,7 @@ test.describe('a model download cut', () => {
 	for (const { how, cut } of CUTS) {
 		test(`${how}: a clear message, a retry that works, and no broken model kept`, async ({ page }) => {
 			await page.goto('/');
-			await page.getByTestId('model-select').selectOption(MODEL);
+			await (await option(page, 'model-select')).selectOption(MODEL);
 			await cut(page);
 			await page.getByTestId('file-input').setInputFiles(await evalAudioPath(GOOD_FILE.file));
 			await expectFailure(page, 'model-load');
@@ -161,7 +162,7 @@ test.describe('a model download cut', () => {
 
 			// What was kept is whole: after a reload the model loads from the cache.
 			await page.reload();
-			await page.getByTestId('model-select').selectOption(MODEL);
+			await (await option(page, 'model-select')).selectOption(MODEL);
 			await expect(page.getByTestId('model-size')).toHaveText(en.cached);
 			await transcribesGoodFile(page);
 		});
@@ -176,7 +177,7 @@ test('storage full: the transcript is shown and downloadable, and the page says 
 	// the page had used: a fresh profile could still fit a short transcript's history entry; and 0
 	// reads as "no override".)
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
-	await page.getByTestId('model-select').selectOption(MODEL);
+	await (await option(page, 'model-select')).selectOption(MODEL);
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(GOOD_FILE.file));
 	const text = await transcriptOf(page, GOOD_FILE.file);
 	expect(text).toMatch(GOOD_FILE.heard);
@@ -207,7 +208,7 @@ test.describe('a worker that runs out of memory', () => {
 
 	test('the model does not fit: out-of-memory, the download is kept, and a new worker takes the retry', async ({ page }) => {
 		await page.goto('/');
-		await page.getByTestId('model-select').selectOption(MODEL);
+		await (await option(page, 'model-select')).selectOption(MODEL);
 		const engine = page.waitForEvent('worker', { predicate: isEngine });
 		await page.getByTestId('file-input').setInputFiles(await evalAudioPath(GOOD_FILE.file));
 		// The worker's WASM heap cannot grow, as when the browser refuses it more memory: the
@@ -232,7 +233,7 @@ test.describe('a worker that runs out of memory', () => {
 	}, testInfo) => {
 		const long = await longSpeech(testInfo.outputPath('three-readings.wav'));
 		await page.goto('/');
-		await page.getByTestId('model-select').selectOption(MODEL);
+		await (await option(page, 'model-select')).selectOption(MODEL);
 		const engine = page.waitForEvent('worker', { predicate: isEngine });
 		await page.getByTestId('file-input').setInputFiles(long);
 		await expect(page.getByTestId('cancel')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
@@ -248,7 +249,7 @@ test.describe('a worker that runs out of memory', () => {
 	}, testInfo) => {
 		const long = await longSpeech(testInfo.outputPath('three-readings.wav'));
 		await page.goto('/');
-		await page.getByTestId('model-select').selectOption(MODEL);
+		await (await option(page, 'model-select')).selectOption(MODEL);
 		const engine = page.waitForEvent('worker', { predicate: isEngine });
 		await page.getByTestId('file-input').setInputFiles(long);
 		await expect(page.getByTestId('cancel')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });

@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { option } from '../support/options';
 
 test.beforeEach(({}, testInfo) => {
 	test.skip(testInfo.project.name !== 'wasm', 'the interface language does not depend on the device');
@@ -20,7 +21,7 @@ test('speaks Simplified Chinese to a Chinese browser, and English when switched'
 
 	const notMedia = testInfo.outputPath('notes.txt');
 	writeFileSync(notMedia, '会议记录，不是录音。\n');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(notMedia);
 	await expect(page.getByTestId('error')).toHaveText('Koe 无法把此文件读作音频或视频。文件可能已损坏，或格式不受 ffmpeg 支持。');
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chromium, expect, test, type LaunchOptions } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
+import { option } from '../support/options';
 
 test.beforeEach(({}, testInfo) => {
 	test.skip(testInfo.project.name !== 'wasm', 'the recorder does not depend on the device; the WASM project covers it');
@@ -34,7 +35,7 @@ test('records speech from the microphone and transcribes it', async ({ baseURL, 
 		const context = await browser.newContext({ baseURL, permissions: ['microphone'] });
 		const page = await context.newPage();
 		await page.goto('/');
-		await page.getByTestId('model-select').selectOption('tiny.en');
+		await (await option(page, 'model-select')).selectOption('tiny.en');
 		await page.getByTestId('record-start').click();
 		await expect(page.getByTestId('record-level')).toBeVisible();
 		// The fake device plays the 11 s recording from the start of capture; take it all.
@@ -59,7 +60,7 @@ test('says clearly when microphone access is refused, and stays usable', async (
 		await page.getByTestId('record-start').click();
 		await expect(page.getByTestId('record-error')).toContainText('Microphone access was refused');
 		await expect(page.getByTestId('record-start')).toBeEnabled();
-		await page.getByTestId('model-select').selectOption('tiny.en');
+		await (await option(page, 'model-select')).selectOption('tiny.en');
 		await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_ldc93s1_timit.wav'));
 		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
 	} finally {

@@ -5,6 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
+import { option } from '../support/options';
 
 test.beforeEach(({}, testInfo) => {
 	test.skip(testInfo.project.name !== 'wasm', 'offline behaviour does not depend on the device; the WASM project covers it');
@@ -14,7 +15,7 @@ test('works offline once the page and the model are cached', async ({ page, cont
 	const jfk = recording('en_jfk.wav');
 	await page.goto('/');
 	await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
 
@@ -28,7 +29,7 @@ test('works offline once the page and the model are cached', async ({ page, cont
 	expect(wordErrorRate(jfk.reference, text)).toBeLessThanOrEqual(0.1);
 
 	// A model this browser never downloaded: said before and after trying.
-	await page.getByTestId('model-select').selectOption('base');
+	await (await option(page, 'model-select')).selectOption('base');
 	await expect(page.getByTestId('model-size')).toHaveText('Not downloaded yet: needs a network connection');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
 	await expect(page.getByTestId('error')).toContainText('not downloaded yet, and there is no network connection');

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
 import { afterNoise, makeVideo } from '../support/media';
+import { option } from '../support/options';
 
 const TIMEOUT_MS = 5 * 60_000;
 
@@ -28,9 +29,9 @@ const firstCueStart = (srt: string) => {
 test('skips the silence, and lays subtitles out as the options say, remembered', async ({ page }, testInfo) => {
 	const file = afterNoise(await evalAudioPath('en_jfk.wav'), 12, testInfo.outputPath('noise-then-jfk.wav'));
 	await page.goto('/');
-	await expect(page.getByTestId('skip-silence')).toBeChecked(); // on by default
-	await page.getByTestId('model-select').selectOption('tiny.en');
-	await page.getByTestId('subtitle-layout').locator('summary').click();
+	await expect(await option(page, 'skip-silence')).toBeChecked(); // on by default
+	await (await option(page, 'model-select')).selectOption('tiny.en');
+	await (await option(page, 'subtitle-layout')).locator('summary').click();
 	await page.getByTestId('layout-line-width').fill('20');
 	await page.getByTestId('layout-line-width').dispatchEvent('change');
 	await page.getByTestId('layout-line-count').fill('1');
@@ -54,12 +55,12 @@ test('skips the silence, and lays subtitles out as the options say, remembered',
 	expect(lrc).toMatch(/^\[00:1[12]\.\d\d\]\S/m);
 
 	await page.reload();
-	await page.getByTestId('subtitle-layout').locator('summary').click();
+	await (await option(page, 'subtitle-layout')).locator('summary').click();
 	await expect(page.getByTestId('layout-line-width')).toHaveValue('20');
 	await expect(page.getByTestId('layout-line-count')).toHaveValue('1');
 
 	// Without skipping, Whisper's first segment starts in the noise.
-	await page.getByTestId('skip-silence').uncheck();
+	await (await option(page, 'skip-silence')).uncheck();
 	await page.getByTestId('file-input').setInputFiles(file);
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
 	console.log(`[wasm] without skipping, the first cue starts at ${firstCueStart(await download(page, 'srt'))} s`);
@@ -68,7 +69,7 @@ test('skips the silence, and lays subtitles out as the options say, remembered',
 test("a video shows the laid-out subtitles in the page's own player", async ({ page }, testInfo) => {
 	const video = makeVideo(await evalAudioPath('en_jfk.wav'), testInfo.outputPath('jfk.mp4'));
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(video);
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
 	const vtt = await download(page, 'vtt');
@@ -87,7 +88,7 @@ test('the editor: find and replace, undo and redo, shift, split, merge, nudge, k
 	page
 }) => {
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TIMEOUT_MS });
 	const lines = page.getByTestId('segment-text');

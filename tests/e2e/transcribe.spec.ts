@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
+import { option } from '../support/options';
 
 const MAX_WER = 0.1;
 /** Model load plus decoding; SwiftShader's emulated GPU is the slow case. */
@@ -20,7 +21,7 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 	await expect(page.getByTestId('device-label')).toHaveText(expectedDevice);
 	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await expect(page.getByTestId('model-size')).toContainText(/MB to download|Downloaded already/);
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(jfk.file));
 	await expect(page.getByTestId('progress')).toBeVisible();
@@ -81,7 +82,7 @@ test('says clearly when a file is not media, is empty, is corrupt or has no soun
 	await expect(page.getByTestId('error')).toContainText('no audio track');
 
 	// The page still works for the next file.
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_ldc93s1_timit.wav'));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 	await expect(page.getByTestId('error')).toHaveCount(0);
@@ -91,14 +92,14 @@ test('keeps finished transcripts across a reload: reopen, rename, delete', async
 	test.skip(testInfo.project.name === 'webgpu', 'history does not depend on the device; the WASM project covers it');
 	const timit = recording('en_ldc93s1_timit.wav');
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 	const heard = (await page.getByTestId('segment-text').allTextContents()).join(' ');
 
 	await page.reload();
 	// The model choice persisted too.
-	await expect(page.getByTestId('model-select')).toHaveValue('tiny.en');
+	await expect(await option(page, 'model-select')).toHaveValue('tiny.en');
 	const entry = page.getByTestId('history-entry').filter({ hasText: timit.file });
 	await expect(entry).toHaveCount(1);
 	await entry.getByTestId('history-open').click();
@@ -122,7 +123,7 @@ test('a model download cut off mid-way gets a clear message, keeps the history, 
 	test.skip(testInfo.project.name === 'webgpu', 'downloads do not depend on the device; the WASM project covers it');
 	const timit = recording('en_ldc93s1_timit.wav');
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 
@@ -135,7 +136,7 @@ test('a model download cut off mid-way gets a clear message, keeps the history, 
 		const { etag: _etag, 'last-modified': _modified, ...headers } = response.headers();
 		await route.fulfill({ status: 200, headers: { ...headers, 'cache-control': 'no-store' }, body: body.subarray(0, body.length >> 1) });
 	});
-	await page.getByTestId('model-select').selectOption('base');
+	await (await option(page, 'model-select')).selectOption('base');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
 	await expect(page.getByTestId('error')).toContainText('could not be loaded', { timeout: TRANSCRIBE_TIMEOUT_MS });
 	await expect(page.getByTestId('history-entry').filter({ hasText: timit.file })).toHaveCount(1);
@@ -151,7 +152,7 @@ test('a model download cut off mid-way gets a clear message, keeps the history, 
 test('reviews against the media: click to seek, highlight while playing, edit before export', async ({ page }, testInfo) => {
 	test.skip(testInfo.project.name === 'webgpu', 'review does not depend on the device; the WASM project covers it');
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath('en_jfk.wav'));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 	const segments = page.getByTestId('segment');

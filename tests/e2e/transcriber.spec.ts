@@ -12,6 +12,7 @@ import schema from '../../src/lib/core/writers/transcript.schema.json' with { ty
 import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
 import { concatAudio, makeVideo } from '../support/media';
 import { normalizeWords, wordErrorRate } from '../support/wer';
+import { option } from '../support/options';
 
 const MODEL_TIMEOUT_MS = 5 * 60_000;
 
@@ -20,7 +21,7 @@ test.beforeEach(({}, testInfo) => {
 });
 
 async function transcribeFile(page: Page, model: string, file: string, timeout = MODEL_TIMEOUT_MS): Promise<void> {
-	await page.getByTestId('model-select').selectOption(model);
+	await (await option(page, 'model-select')).selectOption(model);
 	await page.getByTestId('file-input').setInputFiles(file);
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout });
 }
@@ -38,7 +39,7 @@ const title = (code: string) => {
 test('detects the language of each non-English recording, with its confidence', async ({ page }) => {
 	test.setTimeout(10 * 60_000);
 	await page.goto('/');
-	await page.getByTestId('language-select').selectOption('');
+	await (await option(page, 'language-select')).selectOption('');
 	for (const entry of readManifest().filter((r) => r.language !== 'en')) {
 		await transcribeFile(page, 'base', await evalAudioPath(entry.file));
 		await expect(page.getByTestId('language'), entry.file).toContainText(`Language: ${title(entry.language)} (detected,`);
@@ -51,20 +52,20 @@ test('detects the language of each non-English recording, with its confidence', 
 test('five beams, chosen in the options, transcribe in the page and are remembered', async ({ page }) => {
 	const jfk = recording('en_jfk.wav');
 	await page.goto('/');
-	await expect(page.getByTestId('beam-select')).toHaveValue('1'); // greedy by default
-	await page.getByTestId('beam-select').selectOption('5');
+	await expect(await option(page, 'beam-select')).toHaveValue('1'); // greedy by default
+	await (await option(page, 'beam-select')).selectOption('5');
 	await transcribeFile(page, 'tiny.en', await evalAudioPath(jfk.file));
 	const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
 	expect(wordErrorRate(jfk.reference, text), text).toBeLessThanOrEqual(0.1);
 	console.log(`[wasm] 5 beams: ${await page.getByTestId('summary').textContent()}`);
 	await page.reload();
-	await expect(page.getByTestId('beam-select')).toHaveValue('5');
+	await expect(await option(page, 'beam-select')).toHaveValue('5');
 });
 
 test('translates German speech into English', async ({ page }) => {
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('base');
-	await page.getByTestId('task-select').selectOption('translate');
+	await (await option(page, 'model-select')).selectOption('base');
+	await (await option(page, 'task-select')).selectOption('translate');
 	await transcribeFile(page, 'base', await evalAudioPath('de_leopard.wav'));
 	const text = normalizeWords((await page.getByTestId('segment-text').allTextContents()).join(' '));
 	console.log(`[wasm] de_leopard.wav translated: ${text.join(' ')}`);
@@ -81,7 +82,7 @@ test('a file of several minutes: windows meet without lost or doubled sentences,
 	const long = concatAudio([...Array<string>(6).fill(sonnet), jfk], testInfo.outputPath('long.mp3'), { outputArgs: ['-b:a', '64k'] });
 
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(long);
 	await expect(page.getByTestId('time-left')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });
 	await expect(page.getByTestId('live-segments')).toBeVisible();
@@ -128,7 +129,7 @@ test('cancel stops the work within 2 seconds and keeps what was done', async ({ 
 	const sonnet = await evalAudioPath('en_librivox_sonnet001.mp3');
 	execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '3', '-i', sonnet, '-ac', '1', '-ar', '16000', '-y', long]);
 	await page.goto('/');
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(long);
 	await expect(page.getByTestId('live-segments')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });
 	const clicked = Date.now();
@@ -144,7 +145,7 @@ test('cancel stops the work within 2 seconds and keeps what was done', async ({ 
 
 test('json output validates against the schema kept in the repo, with words when asked', async ({ page }) => {
 	await page.goto('/');
-	await page.getByTestId('word-timestamps').check();
+	await (await option(page, 'word-timestamps')).check();
 	await transcribeFile(page, 'tiny.en', await evalAudioPath(recording('en_jfk.wav').file));
 	const json = JSON.parse(await downloadText(page, 'json'));
 	const validate = new Ajv().compile(schema);
@@ -159,14 +160,14 @@ test('writes Mandarin in Simplified characters when asked', async ({ page }) => 
 	const mandarin = await evalAudioPath('zh_aishell1_BAC009S0764W0121.wav');
 	await page.goto('/');
 	// A prompt in Traditional characters makes Whisper answer in Traditional, as it often does unasked.
-	await page.getByTestId('prompt-input').fill('以下是繁體中文的句子。');
-	await page.getByTestId('prompt-input').blur();
+	await (await option(page, 'prompt-input')).fill('以下是繁體中文的句子。');
+	await (await option(page, 'prompt-input')).blur();
 
 	await transcribeFile(page, 'base', mandarin);
 	const traditional = (await page.getByTestId('segment-text').allTextContents()).join('');
 	expect(toSimplified(traditional), `the model wrote: ${traditional}`).not.toBe(traditional);
 
-	await page.getByTestId('simplified-chinese').check();
+	await (await option(page, 'simplified-chinese')).check();
 	await page.getByTestId('file-input').setInputFiles(mandarin);
 	await expect(page.getByTestId('segments')).toBeHidden(); // the first result gave way to the new run
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: MODEL_TIMEOUT_MS });

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { extensionForMimeType, pickRecordingType, RECORDING_TYPES } from '../../src/lib/browser/recording-format';
 import { evalAudioPath, recording } from '../support/eval-audio';
+import { layoutProblems, SCREEN_SIZES } from '../support/layout';
 import { makeVideo } from '../support/media';
 import { wordErrorRate } from '../support/wer';
 import { expect, test, type WebKitBrowser } from './webkit';
@@ -14,8 +15,14 @@ import { expect, test, type WebKitBrowser } from './webkit';
 const TRANSCRIBE_TIMEOUT_MS = 5 * 60_000;
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 
+/** Opens the options panel (it starts closed behind its summary line) unless it is open. */
+async function openOptions(webkit: WebKitBrowser): Promise<void> {
+	if (!(await webkit.$(byTestId('options')).getProperty('open'))) await webkit.$(byTestId('options-summary')).click();
+}
+
 /** Picks a model and hands the file to the page's file input, as a person choosing it would. */
 async function transcribe(webkit: WebKitBrowser, model: string, file: string): Promise<string> {
+	await openOptions(webkit);
 	await webkit.$(byTestId('model-select')).selectByAttribute('value', model);
 	// addValue, not setValue: the input is visually hidden, and setValue would try to clear it.
 	await webkit.$(byTestId('file-input')).addValue(file);
@@ -116,6 +123,7 @@ test('edits in the review view (replace, undo, split, shift) and exports the sub
 	webkit
 }, testInfo) => {
 	await webkit.url('/');
+	await openOptions(webkit);
 	await webkit.$(byTestId('subtitle-layout')).$('summary').click();
 	await webkit.$(byTestId('layout-line-count')).setValue('1');
 	await webkit.$(byTestId('layout-line-width')).setValue('24');
@@ -156,4 +164,30 @@ test('edits in the review view (replace, undo, split, shift) and exports the sub
 	const lrc = await downloadedText(webkit, 'lrc');
 	expect(lrc.name).toBe('en_jfk.lrc');
 	expect(lrc.text).toMatch(/^\[by:Koe\]\n\[00:02\.\d\d\]And so/);
+});
+
+test('holds its layout at a phone, tablet and laptop size, options open and closed, in English and Chinese', async ({ webkit }) => {
+	await webkit.url('/');
+	await webkit.$(byTestId('device-label')).waitForDisplayed();
+	for (const locale of ['en', 'zh-CN']) {
+		await webkit.$(byTestId('ui-language')).selectByAttribute('value', locale);
+		for (const open of [false, true]) {
+			if (open) await openOptions(webkit);
+			for (const size of SCREEN_SIZES) {
+				// The window has a frame around the page: size it so that the page gets the width asked for.
+				await webkit.setWindowSize(size.width, size.height);
+				const [innerWidth, outerWidth] = await webkit.execute(() => [window.innerWidth, window.outerWidth]);
+				if (innerWidth !== size.width) await webkit.setWindowSize(size.width + outerWidth - innerWidth, size.height);
+				const width = await webkit.execute(() => window.innerWidth);
+				// MiniBrowser's toolbar keeps its window wider than a phone (the page can't be framed: X-Frame-Options):
+				// the phone size is checked at the narrowest width it allows.
+				if (size.name === 'phone') expect(width).toBeLessThan(480);
+				else expect(width, `${size.name} width`).toBe(size.width);
+				expect(await webkit.execute(layoutProblems), `${locale}, options ${open ? 'open' : 'closed'}, ${size.name} (${width} px)`).toEqual(
+					[]
+				);
+			}
+		}
+		await webkit.$(byTestId('options-summary')).click();
+	}
 });

@@ -31,6 +31,8 @@ export interface Settings {
 	route: RoutePreference;
 	/** How the subtitle downloads lay cues out. */
 	layout: LayoutSettings;
+	/** Whether the options are shown, or only their summary line (closed for a first visit). */
+	optionsOpen: boolean;
 }
 
 /** The subtitle layout options the page offers (rows of core/options.ts); the rest keep their defaults. */
@@ -73,7 +75,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	simplifiedChinese: false,
 	uiLocale: '',
 	route: 'auto',
-	layout: DEFAULT_LAYOUT_SETTINGS
+	layout: DEFAULT_LAYOUT_SETTINGS,
+	optionsOpen: false
 });
 
 /** The decoding choices the page offers: greedy, or faster-whisper's 5 beams. */
@@ -97,7 +100,8 @@ export function sanitizeSettings(stored: unknown): Settings {
 		simplifiedChinese: pick('simplifiedChinese', (v) => typeof v === 'boolean'),
 		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v))),
 		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server'),
-		layout: sanitizeLayout(value.layout)
+		layout: sanitizeLayout(value.layout),
+		optionsOpen: pick('optionsOpen', (v) => typeof v === 'boolean')
 	};
 }
 

@@ -14,7 +14,8 @@ describe('stored settings', () => {
 			simplifiedChinese: true,
 			uiLocale: 'zh-CN',
 			route: 'server',
-			layout: { subtitleCues: 'words', maxLineWidth: 32, maxLineCount: 1, maxCueSeconds: 5, maxCharsPerSecond: null, highlightWords: true }
+			layout: { subtitleCues: 'words', maxLineWidth: 32, maxLineCount: 1, maxCueSeconds: 5, maxCharsPerSecond: null, highlightWords: true },
+			optionsOpen: true
 		};
 		expect(sanitizeSettings(stored)).toEqual(stored);
 	});
@@ -22,7 +23,14 @@ describe('stored settings', () => {
 	it('falls back to defaults for missing, stale or hostile values', () => {
 		expect(sanitizeSettings(undefined)).toEqual(DEFAULT_SETTINGS);
 		expect(
-			sanitizeSettings({ model: 'whisper-9000', task: 'summarize', language: '<script>', wordTimestamps: 'yes', beamSize: 3 })
+			sanitizeSettings({
+				model: 'whisper-9000',
+				task: 'summarize',
+				language: '<script>',
+				wordTimestamps: 'yes',
+				beamSize: 3,
+				optionsOpen: 'yes'
+			})
 		).toEqual(DEFAULT_SETTINGS);
 		expect(sanitizeSettings({ model: 'tiny.en', initialPrompt: 'x'.repeat(5000) })).toEqual({ ...DEFAULT_SETTINGS, model: 'tiny.en' });
 		// Each layout value is checked against its row of the options table.
