@@ -1,13 +1,17 @@
-/** @file Saves text as a file through the browser's download. */
+/** @file Saves text or a blob as a file through the browser's download. */
 
-export function saveTextFile(fileName: string, text: string, mimeType: string): void {
-	const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+export function saveFile(fileName: string, blob: Blob): void {
+	const url = URL.createObjectURL(blob);
 	const link = document.createElement('a');
 	link.href = url;
 	link.download = fileName;
 	link.click();
 	// The click has handed the blob to the download by the next task; free it then.
 	setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+export function saveTextFile(fileName: string, text: string, mimeType: string): void {
+	saveFile(fileName, new Blob([text], { type: mimeType }));
 }
 
 /** "talk.final.mp3" → "talk.final.srt" */

@@ -43,9 +43,18 @@ const en = {
 		'not-isolated': 'the page is not cross-origin isolated, so WASM runs on one thread',
 		'no-shared-memory': 'this browser gives WASM no shared memory, so it runs on one thread'
 	},
-	dropLead: 'Drop an audio or video file here',
-	dropHint: 'or click to choose one — mp3, wav, flac, ogg, m4a, mp4, webm, mov, mkv…',
-	dropLabel: 'Drop an audio or video file here, or press to choose one',
+	dropLead: 'Drop audio or video files here',
+	dropHint: 'or click to choose — mp3, wav, flac, ogg, m4a, mp4, webm, mov, mkv… Several run one after another.',
+	dropLabel: 'Drop audio or video files here, or press to choose them',
+	batch: {
+		title: (done: number, total: number) => `Files: ${done} of ${total} done`,
+		status: { queued: 'Waiting', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+		show: 'Show',
+		remove: (name: string) => `Take ${name} off the queue`,
+		format: 'Format',
+		downloadAll: (count: number) => `Download all (${count}) as .zip`,
+		clearFinished: 'Clear finished'
+	},
 	recordStart: '● Record from microphone',
 	recordStop: '■ Stop and transcribe',
 	micLevel: 'Microphone level',
@@ -216,8 +225,17 @@ const zhCN: Messages = {
 		'no-shared-memory': '此浏览器不向 WASM 提供共享内存，WASM 只能单线程运行'
 	},
 	dropLead: '把音频或视频文件拖到这里',
-	dropHint: '或点击选择文件 — mp3、wav、flac、ogg、m4a、mp4、webm、mov、mkv…',
+	dropHint: '或点击选择文件 — mp3、wav、flac、ogg、m4a、mp4、webm、mov、mkv… 多个文件会依次转写。',
 	dropLabel: '把音频或视频文件拖到这里，或按下以选择文件',
+	batch: {
+		title: (done: number, total: number) => `文件：已完成 ${done} / ${total}`,
+		status: { queued: '等待中', running: '进行中', done: '已完成', failed: '失败', cancelled: '已取消' },
+		show: '查看',
+		remove: (name: string) => `从队列中移除 ${name}`,
+		format: '格式',
+		downloadAll: (count: number) => `全部下载（${count} 个，.zip）`,
+		clearFinished: '清除已完成'
+	},
 	recordStart: '● 用麦克风录音',
 	recordStop: '■ 停止并转写',
 	micLevel: '麦克风音量',
