@@ -36,8 +36,12 @@ class BatchQueue {
 	waiting = $derived(this.items.filter((item) => item.status === 'queued' || item.status === 'running').length);
 	finished = $derived(this.items.filter((item) => item.status === 'done'));
 
-	/** Queues the files, in the order given, and starts the queue unless it runs already. */
+	/**
+	 * Queues the files, in the order given, and starts the queue unless it runs already. Files
+	 * dropped once the queue is empty start a new batch: the last one's rows go (their history stays).
+	 */
 	add(files: Iterable<File>): void {
+		if (this.waiting === 0) this.items = [];
 		for (const file of files) {
 			this.items.push({ key: this.#nextKey++, file, status: 'queued', entryId: '', transcript: null, error: null });
 		}
