@@ -25,7 +25,7 @@ export const MIN_SECONDS = 0.5;
  * start (a download cut short, no network and no cached copy, no memory for its heap), that is
  * said as such: it is not the file's fault, and Emscripten's abort text is no message for a person.
  */
-async function startFfmpeg(): Promise<FFmpeg> {
+export async function startFfmpeg(): Promise<FFmpeg> {
 	const ffmpeg = new FFmpeg();
 	try {
 		await ffmpeg.load({ coreURL, wasmURL });
@@ -202,7 +202,7 @@ async function probeDuration({ ffmpeg, input }: Mounted): Promise<number> {
 	}
 }
 
-function extensionOf(name: string | undefined): string {
+export function extensionOf(name: string | undefined): string {
 	const match = /\.[a-z0-9]{1,8}$/i.exec(name ?? '');
 	return match ? match[0].toLowerCase() : '';
 }

@@ -57,6 +57,8 @@ class TranscriptionJob {
 	/** An object URL of the file being reviewed (empty for transcripts reopened from history). */
 	mediaUrl = $state('');
 	mediaKind = $state<'audio' | 'video'>('audio');
+	/** The file being shown, for "Download video with subtitles" (none for a transcript reopened from history). */
+	mediaFile = $state.raw<File | null>(null);
 
 	busy = $derived(this.phase === 'decoding' || this.phase === 'loading' || this.phase === 'transcribing');
 
@@ -296,6 +298,7 @@ class TranscriptionJob {
 	#showMedia(file: File | null): void {
 		if (this.mediaUrl) URL.revokeObjectURL(this.mediaUrl);
 		this.mediaUrl = file ? URL.createObjectURL(file) : '';
+		this.mediaFile = file;
 		// Browsers leave the type empty for some containers (mkv), so the extension decides then.
 		const video = file && (file.type.startsWith('video/') || (!file.type && /\.(mp4|m4v|mov|mkv|avi)$/i.test(file.name)));
 		this.mediaKind = video ? 'video' : 'audio';

@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import type { Failure, FailureCode } from './i18n/messages';
 
-export type MediaErrorCode = Extract<FailureCode, 'empty' | 'unreadable' | 'no-audio' | 'image' | 'too-short' | 'decoder-load'>;
+export type MediaErrorCode = Extract<FailureCode, 'empty' | 'unreadable' | 'no-audio' | 'image' | 'too-short' | 'decoder-load' | 'mux'>;
 
 /**
  * The media file could not be turned into audio; the message is written for a person, and the

@@ -11,6 +11,7 @@ export type FailureCode =
 	| 'image'
 	| 'too-short'
 	| 'decoder-load'
+	| 'mux'
 	| 'model-unavailable'
 	| 'model-offline'
 	| 'model-load'
@@ -145,6 +146,8 @@ const en = {
 	save: 'Save',
 	segmentText: 'Segment text',
 	copyText: 'Copy text',
+	videoWithSubtitles: 'Download video with subtitles',
+	addingSubtitles: 'Adding the subtitles to the video…',
 	copyTimed: 'Copy with times',
 	copied: 'Copied',
 	copyFailed: 'The browser did not allow copying: use a download instead.',
@@ -182,6 +185,7 @@ const en = {
 		image: () => 'This file is a picture, not audio or video. Choose a recording, or a video with sound.',
 		'too-short': () => 'This recording is shorter than half a second: too short to recognise speech in. Choose a longer one.',
 		'decoder-load': () => 'Koe’s audio decoder (ffmpeg) could not be loaded. Check the network connection and try again.',
+		mux: (detail: string) => `The subtitles could not be added to this video (${detail}). The subtitle files still download on their own.`,
 		'model-unavailable': (detail: string) => `The model "${detail}" is not available on this server. Choose another model.`,
 		'model-offline': () =>
 			'This model is not downloaded yet, and there is no network connection. Connect once to download it, or choose a model marked “Downloaded already”.',
@@ -326,6 +330,8 @@ const zhCN: Messages = {
 	save: '保存',
 	segmentText: '片段文字',
 	copyText: '复制文字',
+	videoWithSubtitles: '下载带字幕的视频',
+	addingSubtitles: '正在把字幕加入视频…',
 	copyTimed: '复制（带时间）',
 	copied: '已复制',
 	copyFailed: '浏览器不允许复制：请改用下载。',
@@ -363,6 +369,7 @@ const zhCN: Messages = {
 		image: () => '此文件是图片，不是音频或视频。请选择录音文件或有声音的视频。',
 		'too-short': () => '此录音不足半秒，太短，无法识别语音。请选择更长的录音。',
 		'decoder-load': () => '无法加载 Koe 的音频解码器（ffmpeg）。请检查网络连接后重试。',
+		mux: (detail: string) => `无法把字幕加入此视频（${detail}）。字幕文件仍可单独下载。`,
 		'model-unavailable': (detail: string) => `此服务器上没有模型“${detail}”。请选择其他模型。`,
 		'model-offline': () => '此模型尚未下载，且当前没有网络连接。请联网下载一次，或选择标有“已下载”的模型。',
 		'model-load': () => '无法加载语音模型。请检查网络连接后重试。',
