@@ -52,26 +52,39 @@ export class SileroVad {
 	async probabilities(audio: AudioSource, signal?: AbortSignal): Promise<Float32Array> {
 		const frames = Math.ceil(audio.length / VAD_FRAME_SAMPLES);
 		const probabilities = new Float32Array(frames);
-		const input = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
-		let state = new this.#ort.Tensor('float32', new Float32Array(2 * 128), STATE_DIMS);
+		const stream = this.stream();
 		for (let first = 0; first < frames; first += FRAMES_PER_READ) {
 			throwIfAborted(signal);
 			const block = await audio.getSamples(first * VAD_FRAME_SAMPLES, FRAMES_PER_READ * VAD_FRAME_SAMPLES);
 			for (let frame = 0; frame < FRAMES_PER_READ && first + frame < frames; frame++) {
+				probabilities[first + frame] = await stream.next(block.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES));
+			}
+		}
+		return probabilities;
+	}
+
+	/**
+	 * Frame by frame, as audio arrives (live captions): each call takes the next 512 samples (fewer
+	 * at the end: padded with silence) and gives their speech probability. Calls must not overlap.
+	 */
+	stream(): { next(frame: Float32Array): Promise<number> } {
+		const input = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
+		let state = new this.#ort.Tensor('float32', new Float32Array(2 * 128), STATE_DIMS);
+		return {
+			next: async (frame) => {
 				// The context is the previous frame's last 64 samples, then this frame.
 				input.copyWithin(0, VAD_FRAME_SAMPLES);
 				input.fill(0, CONTEXT_SAMPLES);
-				input.set(block.subarray(frame * VAD_FRAME_SAMPLES, (frame + 1) * VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);
+				input.set(frame.subarray(0, VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);
 				const outputs = await this.#session.run({
 					input: new this.#ort.Tensor('float32', input.slice(), [1, input.length]),
 					state,
 					sr: this.#rate
 				});
-				probabilities[first + frame] = (outputs.output!.data as Float32Array)[0]!;
 				state = outputs.stateN!;
+				return (outputs.output!.data as Float32Array)[0]!;
 			}
-		}
-		return probabilities;
+		};
 	}
 
 	async release(): Promise<void> {

@@ -1,0 +1,160 @@
+/**
+ * @file Live captions: audio from the microphone goes in as it arrives; Silero VAD cuts it into
+ * utterances (utterances.ts), each is transcribed as soon as it ends ("final"), and the one under
+ * way is transcribed again every so often while the model is free ("partial", replaced by the next).
+ * The recording as a whole is transcribed properly at stop; these lines are for reading along.
+ */
+import type { TranscribeOptions } from '../../core/options';
+import { SAMPLE_RATE } from '../../core/audio';
+import { samplesSource } from '../audio-source';
+import type { LoadedModel } from '../load';
+import { transcribe } from '../transcribe';
+import { VAD_FRAME_SAMPLES, type SileroVad } from '../vad/silero';
+import { SampleBuffer } from './sample-buffer';
+import { DEFAULT_LIVE_RULES, UtteranceCutter, type LiveRules, type Utterance } from './utterances';
+
+export { DEFAULT_LIVE_RULES, UtteranceCutter, type LiveRules, type Utterance } from './utterances';
+export { SampleBuffer } from './sample-buffer';
+
+export interface LiveLine {
+	/** "final": an utterance that has ended; "partial": the one under way, so far. */
+	kind: 'final' | 'partial';
+	text: string;
+	/** Seconds into the recording. */
+	start: number;
+	end: number;
+	/** Seconds the model took for it. */
+	computeSeconds: number;
+	/** Final lines: seconds from the end of the speech (as it arrived) to this text. */
+	delaySeconds?: number;
+}
+
+export interface LiveOptions {
+	/** The partial line is redone at most this often, and only while the model is idle. */
+	partialEverySeconds?: number;
+	rules?: LiveRules;
+	/** A clock in milliseconds (performance.now), for the delay. */
+	now?: () => number;
+}
+
+export class LiveTranscriber {
+	readonly #model: LoadedModel;
+	readonly #vad: ReturnType<SileroVad['stream']>;
+	readonly #options: TranscribeOptions;
+	readonly #onLine: (line: LiveLine) => void;
+	readonly #partialEvery: number;
+	readonly #now: () => number;
+	readonly #audio = new SampleBuffer();
+	readonly #cutter: UtteranceCutter;
+	readonly #abort = new AbortController();
+	/** [sample index reached, clock] of each piece of audio received, for the delay of a final line. */
+	#arrivals: Array<[number, number]> = [];
+	/** Samples the detector has read. */
+	#detected = 0;
+	/** Feeding is serial: the detector's state runs frame after frame. */
+	#feeding: Promise<void> = Promise.resolve();
+	/** The model runs one utterance at a time; finals wait in line, partials are skipped when it is busy. */
+	#transcribing: Promise<void> = Promise.resolve();
+	#pending = 0;
+	#lastPartial = -Infinity;
+	/** The first failure of a line's transcription, thrown by finish(). */
+	#error: unknown;
+	readonly #padSamples: number;
+
+	constructor(model: LoadedModel, vad: SileroVad, options: TranscribeOptions, onLine: (line: LiveLine) => void, live: LiveOptions = {}) {
+		this.#model = model;
+		this.#vad = vad.stream();
+		// Each utterance is short and stands alone: no VAD inside it, no word alignment.
+		this.#options = { ...options, vadFilter: false, wordTimestamps: false };
+		this.#onLine = onLine;
+		this.#partialEvery = live.partialEverySeconds ?? 1;
+		this.#now = live.now ?? (() => performance.now());
+		const rules = live.rules ?? DEFAULT_LIVE_RULES;
+		this.#cutter = new UtteranceCutter(VAD_FRAME_SAMPLES, rules);
+		this.#padSamples = Math.ceil(rules.padSeconds * SAMPLE_RATE);
+	}
+
+	/** The next samples from the microphone (16 kHz mono). */
+	feed(samples: Float32Array): Promise<void> {
+		this.#audio.append(samples);
+		this.#arrivals.push([this.#audio.end, this.#now()]);
+		this.#feeding = this.#feeding.then(() => this.#detect());
+		return this.#feeding;
+	}
+
+	/** The end of the recording: the utterance under way is transcribed, and every line given. */
+	async finish(): Promise<void> {
+		await this.#feeding;
+		const last = this.#cutter.flush();
+		if (last) this.#schedule('final', last);
+		await this.#transcribing;
+		if (this.#error !== undefined) throw this.#error;
+	}
+
+	/** Stops at once: nothing more is transcribed (the recording's own transcription takes over). */
+	async stop(): Promise<void> {
+		this.#abort.abort();
+		await this.#feeding.catch(() => undefined);
+		await this.#transcribing.catch(() => undefined);
+	}
+
+	async #detect(): Promise<void> {
+		while (!this.#abort.signal.aborted && this.#detected + VAD_FRAME_SAMPLES <= this.#audio.end) {
+			const frame = this.#audio.read(this.#detected, this.#detected + VAD_FRAME_SAMPLES);
+			this.#detected += VAD_FRAME_SAMPLES;
+			const utterance = this.#cutter.push(await this.#vad.next(frame));
+			if (utterance) this.#schedule('final', utterance);
+		}
+		const current = this.#cutter.current;
+		// Nothing before the utterance under way (or the padding of one that may start) is needed again.
+		this.#audio.dropBefore((current?.start ?? this.#detected) - this.#padSamples);
+		if (
+			current &&
+			this.#pending === 0 &&
+			current.end - current.start >= SAMPLE_RATE &&
+			this.#now() - this.#lastPartial >= this.#partialEvery * 1000
+		) {
+			this.#lastPartial = this.#now();
+			this.#schedule('partial', { ...current, speechEnd: current.end });
+		}
+	}
+
+	#schedule(kind: LiveLine['kind'], { start, end, speechEnd }: Utterance): void {
+		const samples = this.#audio.read(start, end); // read now: the buffer moves on
+		const heardAt = this.#arrivalOf(speechEnd);
+		this.#pending++;
+		const run = async () => {
+			try {
+				if (this.#abort.signal.aborted) return;
+				const started = this.#now();
+				const transcript = await transcribe(this.#model, samplesSource(samples), this.#options, () => {}, this.#abort.signal);
+				const text = transcript.segments
+					.map((segment) => segment.text)
+					.join('')
+					.trim();
+				const finished = this.#now();
+				this.#onLine({
+					kind,
+					text,
+					start: start / SAMPLE_RATE,
+					end: end / SAMPLE_RATE,
+					computeSeconds: (finished - started) / 1000,
+					...(kind === 'final' ? { delaySeconds: (finished - heardAt) / 1000 } : {})
+				});
+			} catch (error) {
+				if (!this.#abort.signal.aborted) this.#error ??= error;
+			} finally {
+				this.#pending--;
+			}
+		};
+		this.#transcribing = this.#transcribing.then(run);
+	}
+
+	/** When the sample at `index` arrived: the first piece of audio that reached it. */
+	#arrivalOf(index: number): number {
+		const arrival = this.#arrivals.find(([reached]) => reached >= index);
+		// Only pieces at or after the earliest sample still needed matter from here on.
+		this.#arrivals = this.#arrivals.filter(([reached]) => reached >= index);
+		return arrival?.[1] ?? this.#now();
+	}
+}
