@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { option } from '../tests/support/options';
 import { describeMachine, tabRssMb, today } from './machine';
 import { makeLongFile } from './speech';
 
@@ -20,7 +21,7 @@ async function measure(file: string, minutes: number) {
 	});
 	const page = await browser.newPage();
 	await page.goto(`http://localhost:${PORT}/`);
-	await page.getByTestId('model-select').selectOption('tiny.en');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
 	let peak = 0;
 	const sampler = setInterval(() => (peak = Math.max(peak, tabRssMb())), 500);
 	const started = performance.now();

@@ -10,7 +10,8 @@ const benches: Record<string, string> = {
 	container: './container.ts',
 	cluster: './cluster.ts',
 	load: './load.ts',
-	subtitles: './subtitles.ts'
+	subtitles: './subtitles.ts',
+	batch: './batch.ts'
 };
 const benchName = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'compare';
 if (process.argv[2] === benchName) process.argv.splice(2, 1);

@@ -25,7 +25,8 @@ import {
 	type TranscribeProgress
 } from '$lib/engine';
 import type { Transcript } from '$lib/core/transcript';
-import { SileroVad, useVoiceDetector, type OnnxRuntime } from '$lib/engine/vad';
+import { SileroVad, useVoiceDetector, voiceDetector, type OnnxRuntime } from '$lib/engine/vad';
+import { LiveTranscriber, type LiveLine } from '$lib/engine/live';
 import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
@@ -43,6 +44,12 @@ export interface EngineApi {
 	): Promise<Transcript>;
 	/** Stops the running transcription at the next decoder step. */
 	cancel(): void;
+	/** Live captions with the loaded model: lines come through `onLine` as the audio fed is heard. */
+	liveStart(options: TranscribeOptions, onLine: (line: LiveLine) => void): Promise<void>;
+	/** The microphone's next samples (16 kHz mono). */
+	liveFeed(samples: Float32Array): Promise<void>;
+	/** Ends live captions at once (the recording's own transcription follows). */
+	liveStop(): Promise<void>;
 	/**
 	 * Takes the Web Lock `name` and holds it for as long as this worker lives, so that the page
 	 * learns when the browser ends it; false where there are no Web Locks.
@@ -54,11 +61,20 @@ let loaded: LoadedModel | undefined;
 let loadedKey = '';
 let running: AbortController | undefined;
 let previous: Promise<void> = Promise.resolve();
+let live: LiveTranscriber | undefined;
+
+/** Live captions end before anything else uses the model. */
+async function endLive(): Promise<void> {
+	const ending = live;
+	live = undefined;
+	await ending?.stop();
+}
 
 const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
 		const key = JSON.stringify([modelId, device, source]);
 		if (loaded && key === loadedKey) return;
+		await endLive();
 		await previous; // a cancelled run may still be using the model we are about to dispose
 		useModelSource(source);
 		await loaded?.pipe.dispose();
@@ -74,6 +90,7 @@ const api: EngineApi = {
 		if (!loaded) throw new Error('No model is loaded yet.');
 		const model = loaded;
 		running?.abort();
+		await endLive();
 		// A cancelled run stops at its next decoder step; the next run waits for that, so the
 		// model's sessions never run two loops at once.
 		await previous;
@@ -94,6 +111,20 @@ const api: EngineApi = {
 	cancel() {
 		running?.abort();
 	},
+	async liveStart(options, onLine) {
+		if (!loaded) throw new Error('No model is loaded yet.');
+		await endLive();
+		await previous;
+		try {
+			live = new LiveTranscriber(loaded, await voiceDetector(), options, (line) => onLine(line));
+		} catch (error) {
+			throw engineFailure(error, 'transcribe', navigator.onLine);
+		}
+	},
+	async liveFeed(samples) {
+		await live?.feed(samples);
+	},
+	liveStop: endLive,
 	holdLock(name) {
 		return new Promise((resolve) => {
 			if (!navigator.locks) return resolve(false);

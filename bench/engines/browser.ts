@@ -8,6 +8,7 @@
  */
 import { chromium } from '@playwright/test';
 import { chromiumPath, quietChromium, swiftShaderWebGpu } from '../../tests/support/chromium';
+import { option } from '../../tests/support/options';
 import { tabRssMb } from '../machine';
 import type { WorkItem } from '../workload';
 
@@ -34,7 +35,7 @@ export async function runInBrowser({ device, model, items, url }: BrowserRun): P
 	try {
 		const page = await browser.newPage();
 		await page.goto(url);
-		await page.getByTestId('model-select').selectOption(model);
+		await (await option(page, 'model-select')).selectOption(model);
 		const deviceLabel = (await page.getByTestId('device-label').textContent())?.trim() ?? device;
 		let runs = 0;
 		const transcribe = async (item: WorkItem) => {

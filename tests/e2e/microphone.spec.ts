@@ -51,6 +51,45 @@ test('records speech from the microphone and transcribes it', async ({ baseURL, 
 	}
 });
 
+test('shows live captions while recording, each line soon after its sentence ends, then transcribes the whole recording', async ({
+	baseURL,
+	launchOptions
+}, testInfo) => {
+	const jfk = recording('en_jfk.wav');
+	const speechThenSilence = testInfo.outputPath('jfk-padded.wav');
+	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=5', '-y', speechThenSilence]);
+	const browser = await launchWithMicrophone(launchOptions, speechThenSilence, true);
+	try {
+		const page = await (await browser.newContext({ baseURL, permissions: ['microphone'] })).newPage();
+		await page.goto('/');
+		await (await option(page, 'model-select')).selectOption('tiny.en');
+		await expect(page.getByTestId('live-toggle')).toBeChecked(); // on by default
+		await page.getByTestId('record-start').click();
+		await expect(page.getByTestId('live')).toBeVisible();
+		// Text while the person is still speaking: the first sentence ends about 3.5 s in.
+		await expect(page.getByTestId('live-line').first()).not.toBeEmpty({ timeout: 20_000 });
+		const secondsAtFirstLine = parseInt((await page.getByTestId('record-time').textContent()) ?? '', 10);
+		console.log(`[live] first line on screen ${secondsAtFirstLine} s into the recording`);
+		expect(secondsAtFirstLine).toBeLessThan(11);
+		await expect(page.getByTestId('record-time')).toHaveText(/^1[2-5] s$/, { timeout: 30_000 });
+		const lines = await page.getByTestId('live-line').allTextContents();
+		const delays = await page.getByTestId('live-line').evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-delay'))));
+		console.log(`[live] tiny.en, WASM: ${lines.map((line, i) => `"${line}" (${delays[i]!.toFixed(2)} s after the speech)`).join(' | ')}`);
+		expect(lines.length).toBeGreaterThanOrEqual(2);
+		expect(wordErrorRate(jfk.reference, lines.join(' ')), lines.join(' ')).toBeLessThanOrEqual(0.35);
+		for (const delay of delays) expect(delay).toBeGreaterThan(0);
+		await expect(page.getByTestId('live-too-slow')).toHaveCount(0);
+
+		await page.getByTestId('record-stop').click();
+		await expect(page.getByTestId('live')).toHaveCount(0);
+		await expect(page.getByTestId('segments')).toBeVisible({ timeout: 120_000 });
+		const heard = (await page.getByTestId('segment-text').allTextContents()).join(' ');
+		expect(wordErrorRate(jfk.reference, heard), heard).toBeLessThanOrEqual(0.2);
+	} finally {
+		await browser.close();
+	}
+});
+
 test('says clearly when microphone access is refused, and stays usable', async ({ baseURL, launchOptions }) => {
 	const browser = await launchWithMicrophone(launchOptions, await evalAudioPath('en_jfk.wav'), false);
 	try {

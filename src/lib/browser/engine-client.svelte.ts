@@ -76,6 +76,11 @@ class TranscriptionJob {
 		return chooseRoute(this.model, this.capabilities, this.server, settings.current.route);
 	});
 
+	/** The worker, for live captions (live-captions.svelte.ts), which share its model. */
+	engine(): EngineWorker {
+		return this.#worker;
+	}
+
 	/** Whether "Try again" can run the last file again. */
 	get canRetry(): boolean {
 		return this.phase === 'error' && this.error !== null && RETRYABLE.has(this.error.code) && this.#lastFile !== undefined;

@@ -11,6 +11,7 @@ import type { Transcript } from '$lib/core/transcript';
 import type { EngineDevice, ModelEntry } from '$lib/engine/models';
 import type { ModelSource } from '$lib/engine/model-source';
 import type { TranscribeProgress } from '$lib/engine/transcribe';
+import type { LiveLine } from '$lib/engine/live';
 import type { EngineApi } from '$workers/transcribe.worker';
 import { recovery, workerLost, type EngineFailure } from './failures';
 import { evictModel } from './model-size';
@@ -58,6 +59,20 @@ export class EngineWorker {
 			if (recovery(error, 'transcribe').restart) this.#disconnect();
 			throw error;
 		}
+	}
+
+	/** Starts live captions with the loaded model; each line comes through `onLine`. */
+	async liveStart(options: TranscribeOptions, onLine: (line: LiveLine) => void): Promise<void> {
+		await this.#call((engine) => engine.liveStart(options, Comlink.proxy(onLine)));
+	}
+
+	/** The microphone's next samples; their buffer moves to the worker. */
+	async liveFeed(samples: Float32Array): Promise<void> {
+		await this.#call((engine) => engine.liveFeed(Comlink.transfer(samples, [samples.buffer])));
+	}
+
+	async liveStop(): Promise<void> {
+		if (this.#connection) await this.#call((engine) => engine.liveStop());
 	}
 
 	/** The worker stops the running transcription at its next decoder step. */

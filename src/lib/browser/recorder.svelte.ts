@@ -1,8 +1,11 @@
 /**
  * @file Recording from the microphone: MediaRecorder in whichever container the browser makes
  * (Chromium and Firefox: WebM/Opus; Safari: MP4/AAC), a live input level for the meter, and a
- * File at the end that goes through the same decoding as a dropped file.
+ * File at the end that goes through the same decoding as a dropped file. For live captions, the
+ * samples themselves as they arrive, at 16 kHz, through an AudioWorklet (pcm-tap.worklet.js).
  */
+import pcmTapUrl from './pcm-tap.worklet.js?url';
+import { SAMPLE_RATE } from '$lib/core/audio';
 import type { Failure } from './i18n/messages';
 import { extensionForMimeType, pickRecordingType } from './recording-format';
 
@@ -19,22 +22,25 @@ class Recorder {
 	#frame = 0;
 	#finished: ((file: File) => void) | undefined;
 
-	/** Starts recording; `onfile` receives the recording once `stop()` is called. */
-	async start(onfile: (file: File) => void): Promise<void> {
-		if (this.recording) return;
+	/**
+	 * Starts recording; `onfile` receives the recording once `stop()` is called, and `onsamples`
+	 * (when given) the 16 kHz mono samples as they arrive. Resolves whether samples will come.
+	 */
+	async start(onfile: (file: File) => void, onsamples?: (samples: Float32Array) => void): Promise<boolean> {
+		if (this.recording) return false;
 		this.error = null;
 		// Some engines lack a recorder, or (WebKitGTK without GStreamer's encoders) have one that
 		// can encode none of the containers we decode.
 		const mimeType = typeof MediaRecorder === 'undefined' ? '' : pickRecordingType((type) => MediaRecorder.isTypeSupported(type));
 		if (!mimeType || !navigator.mediaDevices?.getUserMedia) {
 			this.error = { code: 'mic-unsupported' };
-			return;
+			return false;
 		}
 		try {
 			this.#stream = await navigator.mediaDevices.getUserMedia({ audio: true });
 		} catch (error) {
 			this.error = describeMicrophoneError(error);
-			return;
+			return false;
 		}
 		const recorder = new MediaRecorder(this.#stream, { mimeType });
 		const chunks: Blob[] = [];
@@ -48,10 +54,33 @@ class Recorder {
 		};
 		this.#finished = onfile;
 		this.#recorder = recorder;
+		const tapped = onsamples ? await this.#tap(this.#stream, onsamples) : false;
 		this.#meter(this.#stream);
 		recorder.start(1000);
 		this.recording = true;
 		this.seconds = 0;
+		return tapped;
+	}
+
+	/**
+	 * The samples at 16 kHz: the audio context resamples the microphone to its own rate. False where
+	 * the browser refuses a 16 kHz context or has no AudioWorklet (no live captions then).
+	 */
+	async #tap(stream: MediaStream, onsamples: (samples: Float32Array) => void): Promise<boolean> {
+		try {
+			const context = new AudioContext({ sampleRate: SAMPLE_RATE });
+			this.#audioContext = context;
+			await context.audioWorklet.addModule(pcmTapUrl);
+			const tap = new AudioWorkletNode(context, 'koe-pcm-tap');
+			tap.port.onmessage = (event: MessageEvent<Float32Array>) => onsamples(event.data);
+			// Connected through a muted gain to the output, so that every browser keeps pulling it.
+			const mute = context.createGain();
+			mute.gain.value = 0;
+			context.createMediaStreamSource(stream).connect(tap).connect(mute).connect(context.destination);
+			return true;
+		} catch {
+			return false;
+		}
 	}
 
 	stop(): void {
@@ -59,7 +88,7 @@ class Recorder {
 	}
 
 	#meter(stream: MediaStream): void {
-		this.#audioContext = new AudioContext();
+		this.#audioContext ??= new AudioContext();
 		const analyser = this.#audioContext.createAnalyser();
 		analyser.fftSize = 1024;
 		this.#audioContext.createMediaStreamSource(stream).connect(analyser);

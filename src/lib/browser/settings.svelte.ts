@@ -33,6 +33,8 @@ export interface Settings {
 	layout: LayoutSettings;
 	/** Whether the options are shown, or only their summary line (closed for a first visit). */
 	optionsOpen: boolean;
+	/** Text while recording, before the recording is transcribed as a whole at stop. */
+	liveCaptions: boolean;
 }
 
 /** The subtitle layout options the page offers (rows of core/options.ts); the rest keep their defaults. */
@@ -76,7 +78,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 	uiLocale: '',
 	route: 'auto',
 	layout: DEFAULT_LAYOUT_SETTINGS,
-	optionsOpen: false
+	optionsOpen: false,
+	liveCaptions: true
 });
 
 /** The decoding choices the page offers: greedy, or faster-whisper's 5 beams. */
@@ -101,7 +104,8 @@ export function sanitizeSettings(stored: unknown): Settings {
 		uiLocale: pick('uiLocale', (v) => v === '' || (typeof v === 'string' && Object.hasOwn(LOCALES, v))),
 		route: pick('route', (v) => v === 'auto' || v === 'local' || v === 'server'),
 		layout: sanitizeLayout(value.layout),
-		optionsOpen: pick('optionsOpen', (v) => typeof v === 'boolean')
+		optionsOpen: pick('optionsOpen', (v) => typeof v === 'boolean'),
+		liveCaptions: pick('liveCaptions', (v) => typeof v === 'boolean')
 	};
 }
 

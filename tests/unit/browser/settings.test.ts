@@ -15,7 +15,8 @@ describe('stored settings', () => {
 			uiLocale: 'zh-CN',
 			route: 'server',
 			layout: { subtitleCues: 'words', maxLineWidth: 32, maxLineCount: 1, maxCueSeconds: 5, maxCharsPerSecond: null, highlightWords: true },
-			optionsOpen: true
+			optionsOpen: true,
+			liveCaptions: false
 		};
 		expect(sanitizeSettings(stored)).toEqual(stored);
 	});

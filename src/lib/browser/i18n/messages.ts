@@ -59,6 +59,16 @@ const en = {
 	recordStart: '● Record from microphone',
 	recordStop: '■ Stop and transcribe',
 	micLevel: 'Microphone level',
+	live: {
+		toggle: 'Live captions',
+		loading: (id: string) => `Loading ${id} for live captions…`,
+		listening: 'Listening…',
+		behind: (seconds: string) => `about ${seconds} s behind the speech`,
+		tooSlow: (id: string) =>
+			`This device is too slow for live captions with ${id}: they fall behind the speech. The full transcript still comes when you stop; a smaller model keeps up better.`,
+		unavailable: 'Live captions need the model on this device: this recording is transcribed when you stop.',
+		failed: 'Live captions stopped; the recording is still transcribed when you stop.'
+	},
 	options: 'Options',
 	optionsHint: 'Model, language, decoding, subtitles',
 	summaryParts: {
@@ -243,6 +253,15 @@ const zhCN: Messages = {
 	recordStart: '● 用麦克风录音',
 	recordStop: '■ 停止并转写',
 	micLevel: '麦克风音量',
+	live: {
+		toggle: '实时字幕',
+		loading: (id: string) => `正在为实时字幕加载 ${id}…`,
+		listening: '正在聆听…',
+		behind: (seconds: string) => `比语音约晚 ${seconds} 秒`,
+		tooSlow: (id: string) => `此设备运行 ${id} 太慢，实时字幕跟不上语音。停止录音后仍会得到完整转写；较小的模型更跟得上。`,
+		unavailable: '实时字幕需要在本设备上运行模型：此录音会在停止后转写。',
+		failed: '实时字幕已停止；停止录音后仍会转写此录音。'
+	},
 	model: '模型',
 	options: '选项',
 	optionsHint: '模型、语言、解码、字幕',

@@ -1,0 +1,116 @@
+/**
+ * @file Live captions while recording: the microphone's samples go to the worker's
+ * LiveTranscriber (engine/live) with the model the next run would use, and its lines come back for
+ * the page to show. The recording is still transcribed as a whole at stop; this is for reading along.
+ */
+import type { LiveLine } from '$lib/engine/live';
+import { job } from './engine-client.svelte';
+import { optionsFor } from './settings.svelte';
+
+/** Final lines later than this behind the speech: the device does not keep up. */
+export const LIVE_TOO_SLOW_SECONDS = 4;
+
+export type LiveStatus = 'loading' | 'listening' | 'unavailable' | 'failed';
+
+class LiveCaptions {
+	/** Null while live captions are off. */
+	status = $state<LiveStatus | null>(null);
+	/** Utterances that have ended, in order. */
+	lines = $state.raw<LiveLine[]>([]);
+	/** The utterance under way, so far. */
+	partial = $state('');
+	/** The last final line's delay from the end of its speech. */
+	delaySeconds = $state<number | null>(null);
+	tooSlow = $state(false);
+	modelId = $state('');
+	/** Samples heard while the model loads, fed once it is ready. */
+	#waiting: Float32Array[] | null = null;
+	/** Counts sessions, so that a late answer of an ended one is dropped. */
+	#session = 0;
+
+	/** At the start of a recording: loads the model if need be (samples heard meanwhile wait), then listens. */
+	async start(): Promise<void> {
+		const session = ++this.#session;
+		this.lines = [];
+		this.partial = '';
+		this.delaySeconds = null;
+		this.tooSlow = false;
+		const { model, capabilities, route } = job;
+		if (!model || !capabilities || route?.where !== 'local') {
+			this.status = 'unavailable';
+			return;
+		}
+		this.status = 'loading';
+		this.modelId = model.id;
+		this.#waiting = [];
+		try {
+			const engine = job.engine();
+			await engine.load(model, capabilities.device, $state.snapshot(job.modelSource), () => {});
+			if (session !== this.#session) return;
+			await engine.liveStart(optionsFor(model), (line) => {
+				if (session === this.#session) this.#show(line);
+			});
+			if (session !== this.#session) return;
+			this.status = 'listening';
+			const waiting = this.#waiting ?? [];
+			this.#waiting = null;
+			for (const samples of waiting) this.feed(samples);
+		} catch {
+			if (session === this.#session) this.#fail();
+		}
+	}
+
+	/** The microphone's next samples (16 kHz mono). */
+	feed(samples: Float32Array): void {
+		if (this.#waiting) {
+			this.#waiting.push(samples);
+			return;
+		}
+		if (this.status !== 'listening') return;
+		const session = this.#session;
+		void job
+			.engine()
+			.liveFeed(samples)
+			.catch(() => session === this.#session && this.#fail());
+	}
+
+	/** The recording has stopped: its own transcription takes over. */
+	async stop(): Promise<void> {
+		this.#session++;
+		this.#waiting = null;
+		const was = this.status;
+		this.status = null;
+		this.lines = [];
+		this.partial = '';
+		if (was === 'listening' || was === 'loading')
+			await job
+				.engine()
+				.liveStop()
+				.catch(() => {});
+	}
+
+	/** Live captions cannot run for this recording (no samples from this browser). */
+	unavailable(): void {
+		this.#session++;
+		this.#waiting = null;
+		this.status = 'unavailable';
+	}
+
+	#show(line: LiveLine): void {
+		if (line.kind === 'partial') {
+			this.partial = line.text;
+			return;
+		}
+		if (line.text) this.lines = [...this.lines, line];
+		this.partial = '';
+		this.delaySeconds = line.delaySeconds ?? null;
+		if ((line.delaySeconds ?? 0) > LIVE_TOO_SLOW_SECONDS) this.tooSlow = true;
+	}
+
+	#fail(): void {
+		this.#waiting = null;
+		this.status = 'failed';
+	}
+}
+
+export const live = new LiveCaptions();
