@@ -46,8 +46,8 @@ export interface EngineApi {
 	cancel(): void;
 	/** Live captions with the loaded model: lines come through `onLine` as the audio fed is heard. */
 	liveStart(options: TranscribeOptions, onLine: (line: LiveLine) => void): Promise<void>;
-	/** The microphone's next samples (16 kHz mono). */
-	liveFeed(samples: Float32Array): Promise<void>;
+	/** The microphone's next samples (16 kHz mono), the last heard at `heardAt` (ms since the epoch). */
+	liveFeed(samples: Float32Array, heardAt: number): Promise<void>;
 	/** Ends live captions at once (the recording's own transcription follows). */
 	liveStop(): Promise<void>;
 	/**
@@ -116,13 +116,16 @@ const api: EngineApi = {
 		await endLive();
 		await previous;
 		try {
-			live = new LiveTranscriber(loaded, await voiceDetector(), options, (line) => onLine(line));
+			// The page's clock and this worker's differ by their time origins: both count from the epoch.
+			live = new LiveTranscriber(loaded, await voiceDetector(), options, (line) => onLine(line), {
+				now: () => performance.timeOrigin + performance.now()
+			});
 		} catch (error) {
 			throw engineFailure(error, 'transcribe', navigator.onLine);
 		}
 	},
-	async liveFeed(samples) {
-		await live?.feed(samples);
+	async liveFeed(samples, heardAt) {
+		await live?.feed(samples, heardAt);
 	},
 	liveStop: endLive,
 	holdLock(name) {

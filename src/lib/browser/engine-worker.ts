@@ -66,9 +66,9 @@ export class EngineWorker {
 		await this.#call((engine) => engine.liveStart(options, Comlink.proxy(onLine)));
 	}
 
-	/** The microphone's next samples; their buffer moves to the worker. */
-	async liveFeed(samples: Float32Array): Promise<void> {
-		await this.#call((engine) => engine.liveFeed(Comlink.transfer(samples, [samples.buffer])));
+	/** The microphone's next samples, heard at `heardAt` (ms since the epoch); their buffer moves to the worker. */
+	async liveFeed(samples: Float32Array, heardAt: number): Promise<void> {
+		await this.#call((engine) => engine.liveFeed(Comlink.transfer(samples, [samples.buffer]), heardAt));
 	}
 
 	async liveStop(): Promise<void> {

@@ -23,8 +23,8 @@ class LiveCaptions {
 	delaySeconds = $state<number | null>(null);
 	tooSlow = $state(false);
 	modelId = $state('');
-	/** Samples heard while the model loads, fed once it is ready. */
-	#waiting: Float32Array[] | null = null;
+	/** Samples heard while the model loads (with when), fed once it is ready. */
+	#waiting: Array<[Float32Array, number]> | null = null;
 	/** Counts sessions, so that a late answer of an ended one is dropped. */
 	#session = 0;
 
@@ -54,23 +54,23 @@ class LiveCaptions {
 			this.status = 'listening';
 			const waiting = this.#waiting ?? [];
 			this.#waiting = null;
-			for (const samples of waiting) this.feed(samples);
+			for (const [samples, heardAt] of waiting) this.feed(samples, heardAt);
 		} catch {
 			if (session === this.#session) this.#fail();
 		}
 	}
 
-	/** The microphone's next samples (16 kHz mono). */
-	feed(samples: Float32Array): void {
+	/** The microphone's next samples (16 kHz mono), heard now or at `heardAt` (ms since the epoch). */
+	feed(samples: Float32Array, heardAt = performance.timeOrigin + performance.now()): void {
 		if (this.#waiting) {
-			this.#waiting.push(samples);
+			this.#waiting.push([samples, heardAt]);
 			return;
 		}
 		if (this.status !== 'listening') return;
 		const session = this.#session;
 		void job
 			.engine()
-			.liveFeed(samples)
+			.liveFeed(samples, heardAt)
 			.catch(() => session === this.#session && this.#fail());
 	}
 
@@ -104,7 +104,8 @@ class LiveCaptions {
 		if (line.text) this.lines = [...this.lines, line];
 		this.partial = '';
 		this.delaySeconds = line.delaySeconds ?? null;
-		if ((line.delaySeconds ?? 0) > LIVE_TOO_SLOW_SECONDS) this.tooSlow = true;
+		// The first line waited for the model to load as well: from the second on, a delay says the device is slow.
+		if (this.lines.length > 1 && (line.delaySeconds ?? 0) > LIVE_TOO_SLOW_SECONDS) this.tooSlow = true;
 	}
 
 	#fail(): void {

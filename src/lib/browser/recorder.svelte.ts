@@ -4,7 +4,8 @@
  * File at the end that goes through the same decoding as a dropped file. For live captions, the
  * samples themselves as they arrive, at 16 kHz, through an AudioWorklet (pcm-tap.worklet.js).
  */
-import pcmTapUrl from './pcm-tap.worklet.js?url';
+// Not inlined as a data: URL, which the page's CSP refuses to run (script-src 'self').
+import pcmTapUrl from './pcm-tap.worklet.js?url&no-inline';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import type { Failure } from './i18n/messages';
 import { extensionForMimeType, pickRecordingType } from './recording-format';

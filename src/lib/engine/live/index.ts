@@ -16,6 +16,11 @@ import { DEFAULT_LIVE_RULES, UtteranceCutter, type LiveRules, type Utterance } f
 export { DEFAULT_LIVE_RULES, UtteranceCutter, type LiveRules, type Utterance } from './utterances';
 export { SampleBuffer } from './sample-buffer';
 
+/** Audio heard longer ago than this is a backlog (fed after the model loaded, or behind a slow model). */
+const FRESH_MS = 1000;
+/** The characters of earlier lines given as the prompt of the next. */
+const CONTEXT_CHARS = 200;
+
 export interface LiveLine {
 	/** "final": an utterance that has ended; "partial": the one under way, so far. */
 	kind: 'final' | 'partial';
@@ -56,7 +61,13 @@ export class LiveTranscriber {
 	/** The model runs one utterance at a time; finals wait in line, partials are skipped when it is busy. */
 	#transcribing: Promise<void> = Promise.resolve();
 	#pending = 0;
+	/** The end of what the final lines said: each utterance is decoded after it, as a window follows the last. */
+	#heard = '';
+	/** The model runs (detector and Whisper) one after another: see #exclusively. */
+	#runtime: Promise<unknown> = Promise.resolve();
 	#lastPartial = -Infinity;
+	/** When the newest samples were heard: a backlog (fed after the model loaded) gets no partial lines. */
+	#lastHeardAt = -Infinity;
 	/** The first failure of a line's transcription, thrown by finish(). */
 	#error: unknown;
 	readonly #padSamples: number;
@@ -74,10 +85,14 @@ export class LiveTranscriber {
 		this.#padSamples = Math.ceil(rules.padSeconds * SAMPLE_RATE);
 	}
 
-	/** The next samples from the microphone (16 kHz mono). */
-	feed(samples: Float32Array): Promise<void> {
+	/**
+	 * The next samples from the microphone (16 kHz mono); `heardAt`: when the last of them was
+	 * heard, on this transcriber's clock (by default, now).
+	 */
+	feed(samples: Float32Array, heardAt = this.#now()): Promise<void> {
 		this.#audio.append(samples);
-		this.#arrivals.push([this.#audio.end, this.#now()]);
+		this.#arrivals.push([this.#audio.end, heardAt]);
+		this.#lastHeardAt = heardAt;
 		this.#feeding = this.#feeding.then(() => this.#detect());
 		return this.#feeding;
 	}
@@ -98,21 +113,43 @@ export class LiveTranscriber {
 		await this.#transcribing.catch(() => undefined);
 	}
 
+	/** The options with the lines so far as the prompt (after the person's own), as openai/whisper conditions each window on the last. */
+	#withContext(): TranscribeOptions {
+		const prompt = [this.#options.initialPrompt, this.#heard.trim()].filter(Boolean).join(' ');
+		return prompt ? { ...this.#options, initialPrompt: prompt } : this.#options;
+	}
+
+	/**
+	 * Runs `work` when no other model run is under way. onnxruntime-web's WASM runtime takes one
+	 * run at a time across all its sessions (a second one fails: "output name cannot be empty"), so
+	 * the voice detector waits while Whisper runs, and catches up after.
+	 */
+	#exclusively<T>(work: () => Promise<T>): Promise<T> {
+		const result = this.#runtime.then(work);
+		this.#runtime = result.catch(() => undefined);
+		return result;
+	}
+
 	async #detect(): Promise<void> {
-		while (!this.#abort.signal.aborted && this.#detected + VAD_FRAME_SAMPLES <= this.#audio.end) {
-			const frame = this.#audio.read(this.#detected, this.#detected + VAD_FRAME_SAMPLES);
-			this.#detected += VAD_FRAME_SAMPLES;
-			const utterance = this.#cutter.push(await this.#vad.next(frame));
-			if (utterance) this.#schedule('final', utterance);
-		}
+		await this.#exclusively(async () => {
+			while (!this.#abort.signal.aborted && this.#detected + VAD_FRAME_SAMPLES <= this.#audio.end) {
+				const frame = this.#audio.read(this.#detected, this.#detected + VAD_FRAME_SAMPLES);
+				this.#detected += VAD_FRAME_SAMPLES;
+				const utterance = this.#cutter.push(await this.#vad.next(frame));
+				if (utterance) this.#schedule('final', utterance);
+			}
+		});
 		const current = this.#cutter.current;
 		// Nothing before the utterance under way (or the padding of one that may start) is needed again.
 		this.#audio.dropBefore((current?.start ?? this.#detected) - this.#padSamples);
+		// A partial line only while the model is free and the audio is fresh: behind, finals come first.
+		const now = this.#now();
 		if (
 			current &&
 			this.#pending === 0 &&
 			current.end - current.start >= SAMPLE_RATE &&
-			this.#now() - this.#lastPartial >= this.#partialEvery * 1000
+			now - this.#lastPartial >= this.#partialEvery * 1000 &&
+			now - this.#lastHeardAt <= FRESH_MS
 		) {
 			this.#lastPartial = this.#now();
 			this.#schedule('partial', { ...current, speechEnd: current.end });
@@ -127,12 +164,15 @@ export class LiveTranscriber {
 			try {
 				if (this.#abort.signal.aborted) return;
 				const started = this.#now();
-				const transcript = await transcribe(this.#model, samplesSource(samples), this.#options, () => {}, this.#abort.signal);
+				const transcript = await this.#exclusively(() =>
+					transcribe(this.#model, samplesSource(samples), this.#withContext(), () => {}, this.#abort.signal)
+				);
 				const text = transcript.segments
 					.map((segment) => segment.text)
 					.join('')
 					.trim();
 				const finished = this.#now();
+				if (kind === 'final' && text) this.#heard = `${this.#heard} ${text}`.slice(-CONTEXT_CHARS);
 				this.#onLine({
 					kind,
 					text,
