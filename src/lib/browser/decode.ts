@@ -13,6 +13,8 @@ import { MediaError } from './failures';
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
 const CHUNK_SECONDS = 300;
 const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
+/** Decoded before each chunk after the first and dropped (see chunk()). */
+const CHUNK_LEAD_SECONDS = 1;
 /**
  * Shorter than this, Whisper invents text instead of hearing it: tiny.en made "And then we'll see
  * you next time. Bye." of 0.1 s cut from a word, and "Cheers." of the first 0.3 s of "She had…",
@@ -91,7 +93,11 @@ export async function openMedia(file: File): Promise<MediaReader> {
 			// One decode at a time: each one replaces the instance the last one used.
 			decoded = queue.then(async () => {
 				const { ffmpeg, input } = index === 0 && current ? await current : await fresh();
-				return decodeRange(ffmpeg, input, index * CHUNK_SECONDS, CHUNK_SECONDS);
+				// From a second early, dropped: a lossy decoder seeked to the chunk's start lacks the state
+				// it had there in one pass (the server does the same, src/lib/server/media.ts).
+				const lead = index === 0 ? 0 : CHUNK_LEAD_SECONDS;
+				const samples = await decodeRange(ffmpeg, input, index * CHUNK_SECONDS - lead, CHUNK_SECONDS + lead);
+				return samples.subarray(Math.min(samples.length, lead * SAMPLE_RATE));
 			});
 			queue = decoded.catch(() => undefined);
 			cache.set(index, decoded);

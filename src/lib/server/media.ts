@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
+import type { AudioSource } from '../engine/audio-source';
 import { apiError } from './errors';
 
 export class FfmpegMissingError extends Error {
@@ -144,15 +145,19 @@ async function failureKind(input: string[]): Promise<UndecodableMediaError['kind
 	return (await copies('0')) ? 'no_audio_track' : 'unreadable';
 }
 
-/** Decodes a media file (its first `maxSeconds` only, when given) with the system's ffmpeg. */
+/**
+ * Decodes a media file with the system's ffmpeg: all of it, or `maxSeconds` from `startSeconds`
+ * (an input seek: ffmpeg decodes from the packet before and drops what precedes the point).
+ */
 export async function decodeFile(
 	filePath: string,
-	{ maxSeconds, signal }: { maxSeconds?: number; signal?: AbortSignal } = {}
+	{ startSeconds = 0, maxSeconds, signal }: { startSeconds?: number; maxSeconds?: number; signal?: AbortSignal } = {}
 ): Promise<Float32Array> {
 	const input = await inputArgs(filePath);
+	const seek = startSeconds > 0 ? ['-ss', String(startSeconds)] : [];
 	const limit = maxSeconds === undefined ? [] : ['-t', String(maxSeconds)];
 	const chunks: Buffer[] = [];
-	const args = ['-v', 'error', ...input, ...limit, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
+	const args = ['-v', 'error', ...seek, ...input, ...limit, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
 	const { code, stderr } = await runFfmpeg(args, { onData: (chunk) => chunks.push(chunk), signal });
 	if (code !== 0) throw new UndecodableMediaError(await failureKind(input), ffmpegReason(stderr, filePath));
 	const bytes = Buffer.concat(chunks);
@@ -161,6 +166,15 @@ export async function decodeFile(
 	// A large Buffer has its own aligned memory; a small one may sit at an odd offset in a pool.
 	if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, length);
 	return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + length * 4));
+}
+
+/** ffmpeg's failures as the API's coded errors; others as they are. */
+function asApiError(error: unknown): unknown {
+	if (error instanceof FfmpegMissingError) return apiError('ffmpeg_missing');
+	if (error instanceof UndecodableMediaError) {
+		return error.kind === 'no_audio_track' ? apiError('no_audio_track') : apiError('unsupported_media', { reason: error.reason });
+	}
+	return error;
 }
 
 /** An upload's samples for the API; with `maxSeconds`, only that much from the start is decoded. */
@@ -172,12 +186,84 @@ export async function readAudio(filePath: string, encode: boolean, maxSeconds?: 
 	try {
 		return await decodeFile(filePath, { maxSeconds, signal });
 	} catch (error) {
-		if (error instanceof FfmpegMissingError) throw apiError('ffmpeg_missing');
-		if (error instanceof UndecodableMediaError) {
-			throw error.kind === 'no_audio_track' ? apiError('no_audio_track') : apiError('unsupported_media', { reason: error.reason });
-		}
-		throw error;
+		throw asApiError(error);
 	}
+}
+
+/** Decoded at a time, as the page does (src/lib/browser/decode.ts): 5 minutes is 19 MB of samples. */
+export const CHUNK_SECONDS = 300;
+const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
+
+/** An upload opened for the engine: its length, and samples on demand. */
+export interface MediaSource extends AudioSource {
+	close(): void;
+}
+
+/**
+ * Opens a media file to be read window by window, a few minutes decoded at a time, so that a
+ * file of hours never sits in memory whole (a 3-hour lecture decoded at once is 690 MB of
+ * samples). The engine reads forward; the chunk in use and the one before it are kept. Errors
+ * are the API's (an unreadable file, no audio track, no ffmpeg).
+ */
+export async function openMediaFile(filePath: string, signal?: AbortSignal): Promise<MediaSource> {
+	const cache = new Map<number, Promise<Float32Array>>();
+	const chunk = (index: number): Promise<Float32Array> => {
+		let decoded = cache.get(index);
+		if (!decoded) {
+			decoded = decodeChunk(filePath, index, signal);
+			cache.set(index, decoded);
+			for (const key of cache.keys()) if (key < index - 1) cache.delete(key);
+		}
+		return decoded;
+	};
+	const first = await chunk(0);
+	const length = first.length < CHUNK_SAMPLES ? first.length : Math.max(first.length, await sampleCount(filePath, signal));
+	return {
+		length,
+		async getSamples(start, count) {
+			const end = Math.min(start + count, length);
+			const out = new Float32Array(Math.max(0, end - start));
+			for (let index = Math.floor(start / CHUNK_SAMPLES); index * CHUNK_SAMPLES < end; index++) {
+				const samples = await chunk(index);
+				const offset = index * CHUNK_SAMPLES;
+				const from = Math.max(start, offset) - offset;
+				const to = Math.min(end, offset + samples.length) - offset;
+				if (to > from) out.set(samples.subarray(from, to), offset + from - start);
+			}
+			return out;
+		},
+		close: () => cache.clear()
+	};
+}
+
+/**
+ * Chunk `index`, the same samples a decode of the whole file has there. A lossy decoder (mp3,
+ * AAC, Opus) seeked to the chunk's start has not yet the state it had at that point (overlapping
+ * transforms, mp3's bit reservoir): its first few milliseconds differed by up to 0.02. So each
+ * chunk after the first is decoded from a second earlier, and that second dropped.
+ */
+async function decodeChunk(filePath: string, index: number, signal?: AbortSignal): Promise<Float32Array> {
+	const lead = index === 0 ? 0 : CHUNK_LEAD_SECONDS;
+	try {
+		const samples = await decodeFile(filePath, { startSeconds: index * CHUNK_SECONDS - lead, maxSeconds: CHUNK_SECONDS + lead, signal });
+		return samples.subarray(Math.min(samples.length, lead * SAMPLE_RATE));
+	} catch (error) {
+		throw asApiError(error);
+	}
+}
+const CHUNK_LEAD_SECONDS = 1;
+
+/**
+ * The samples in a long file: decoded through once and counted, not kept. A container's stated
+ * duration is not enough: a browser's recording (WebM from MediaRecorder) states none.
+ */
+async function sampleCount(filePath: string, signal?: AbortSignal): Promise<number> {
+	const input = await inputArgs(filePath);
+	let bytes = 0;
+	const args = ['-v', 'error', ...input, '-vn', '-ac', '1', '-ar', String(SAMPLE_RATE), '-f', 'f32le', '-'];
+	const { code, stderr } = await runFfmpeg(args, { onData: (chunk) => (bytes += chunk.length), signal });
+	if (code !== 0) throw asApiError(new UndecodableMediaError(await failureKind(input), ffmpegReason(stderr, filePath)));
+	return Math.floor(bytes / 4);
 }
 
 /** Little-endian int16 mono → [-1, 1) floats; a RIFF/WAVE header's chunks are skipped. */

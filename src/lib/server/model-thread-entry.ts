@@ -40,7 +40,7 @@ port.on('message', async (message: ToThread) => {
 		const result =
 			message.type === 'transcribe'
 				? await model.transcribe(
-						message.samples,
+						message.audio,
 						message.options,
 						(progress) => send({ type: 'progress', id: message.id, progress }),
 						controller.signal

@@ -1,7 +1,8 @@
 /**
  * @file The served model, run in a thread of its own (model-thread-entry.ts), behind the same
  * calls as ServedModel: the server's event loop never waits on onnxruntime, whose runs are
- * synchronous (seconds per encoder window on a CPU). Samples go to the thread without a copy;
+ * synchronous (seconds per encoder window on a CPU). Samples go to the thread without a copy, a
+ * media file by its path (the thread decodes it a few minutes at a time);
  * failures come back as the API's coded errors.
  */
 import { existsSync } from 'node:fs';
@@ -12,10 +13,10 @@ import type { Transcript } from '../core/transcript';
 import type { LanguageDetection, TranscribeProgress } from '../engine';
 import type { ServerConfig } from './config';
 import { fromStored, type StoredError } from './errors';
-import type { ModelRunner, ModelState } from './served-model';
+import type { AudioInput, ModelRunner, ModelState } from './served-model';
 
 export type ToThread =
-	| { type: 'transcribe'; id: number; samples: Float32Array; options: TranscribeOptions }
+	| { type: 'transcribe'; id: number; audio: AudioInput; options: TranscribeOptions }
 	| { type: 'detect-language'; id: number; samples: Float32Array }
 	| { type: 'abort'; id: number };
 
@@ -100,18 +101,19 @@ export class ModelThread implements ModelRunner {
 			signal?.addEventListener('abort', () => this.#worker.postMessage({ type: 'abort', id: message.id } satisfies ToThread), {
 				once: true
 			});
-			const transfer = 'samples' in message ? [message.samples.buffer as ArrayBuffer] : [];
+			const samples = message.type === 'transcribe' ? message.audio : message.type === 'detect-language' ? message.samples : null;
+			const transfer = samples instanceof Float32Array ? [samples.buffer as ArrayBuffer] : [];
 			this.#worker.postMessage(message, transfer);
 		});
 	}
 
 	async transcribe(
-		samples: Float32Array,
+		audio: AudioInput,
 		options: TranscribeOptions,
 		onProgress?: (progress: TranscribeProgress) => void,
 		signal?: AbortSignal
 	): Promise<Transcript> {
-		return this.#call({ type: 'transcribe', id: this.#nextId++, samples, options }, signal, onProgress);
+		return this.#call({ type: 'transcribe', id: this.#nextId++, audio, options }, signal, onProgress);
 	}
 
 	/** The language of the first 30 s. */

@@ -22,10 +22,15 @@ import {
 } from '../engine';
 import { useVoiceDetector, voiceDetector } from '../engine/vad';
 import type { ServerConfig } from './config';
+import { apiError } from './errors';
+import { openMediaFile } from './media';
 import { nodeVoiceDetector } from './voice-detector';
 
 /** What /health reports; `message` says what loading is doing (a download's progress) or why it failed. */
 export type ModelState = { status: 'loading'; message: string } | { status: 'ready' } | { status: 'failed'; message: string };
+
+/** Samples in memory, or a media file on disk, decoded a few minutes at a time as the engine reads it. */
+export type AudioInput = Float32Array | { mediaFile: string };
 
 /** What the task runner needs of the served model: this class, or the thread that runs it (model-thread.ts). */
 export interface ModelRunner {
@@ -33,7 +38,7 @@ export interface ModelRunner {
 	readonly modelId: string;
 	readonly ready: Promise<unknown>;
 	transcribe(
-		samples: Float32Array,
+		audio: AudioInput,
 		options: TranscribeOptions,
 		onProgress?: (progress: TranscribeProgress) => void,
 		signal?: AbortSignal
@@ -105,12 +110,21 @@ export class ServedModel implements ModelRunner {
 	}
 
 	async transcribe(
-		samples: Float32Array,
+		audio: AudioInput,
 		options: TranscribeOptions,
 		onProgress?: (progress: TranscribeProgress) => void,
 		signal?: AbortSignal
 	): Promise<Transcript> {
-		return transcribe(await this.ready, samples, { ...options, beamSize: options.beamSize ?? this.#defaultBeamSize }, onProgress, signal);
+		const model = await this.ready;
+		const withBeams = { ...options, beamSize: options.beamSize ?? this.#defaultBeamSize };
+		if (audio instanceof Float32Array) return transcribe(model, audio, withBeams, onProgress, signal);
+		const media = await openMediaFile(audio.mediaFile, signal);
+		try {
+			if (media.length === 0) throw apiError('no_audio');
+			return await transcribe(model, media, withBeams, onProgress, signal);
+		} finally {
+			media.close();
+		}
 	}
 
 	/** The language of the first 30 s; an English-only model hears English (as faster-whisper answers for .en models). */

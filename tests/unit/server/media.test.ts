@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allowedDemuxers, decodeFile, ffmpegReason, readAudio, UndecodableMediaError } from '$lib/server/media';
+import {
+	allowedDemuxers,
+	CHUNK_SECONDS,
+	decodeFile,
+	ffmpegReason,
+	openMediaFile,
+	readAudio,
+	UndecodableMediaError
+} from '$lib/server/media';
 import { evalAudioPath } from '../../support/eval-audio';
 
 // The two layouts of `ffmpeg -demuxers`: Debian's ffmpeg 5.1 and the image's static 7.0.
@@ -93,5 +101,44 @@ describe('decoding bad files', () => {
 		const reason = new Error('shutting down');
 		controller.abort(reason);
 		await expect(decodeFile(await evalAudioPath('en_jfk.wav'), { signal: controller.signal })).rejects.toBe(reason);
+	});
+});
+
+describe('long media read in chunks', () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'koe-chunks-'));
+	/** JFK looped past one 5-minute chunk (6 min), in the given container. */
+	const longFile = async (extension: string, codecArgs: string[] = []) => {
+		const file = path.join(dir, `long.${extension}`);
+		execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '33', '-i', await evalAudioPath('en_jfk.wav'), ...codecArgs, '-y', file]);
+		return file;
+	};
+	const largestDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
+
+	it('gives the samples a whole decode gives, across the chunk seam, for lossless and lossy codecs', async () => {
+		for (const [extension, tolerance] of [
+			['wav', 0],
+			['mp3', 0],
+			['opus', 0],
+			// AAC differs by under 0.001 at one spot inside the second chunk (not at the seam).
+			['m4a', 1e-3]
+		] as const) {
+			const file = await longFile(extension);
+			const whole = await decodeFile(file);
+			const media = await openMediaFile(file);
+			expect(media.length, extension).toBe(whole.length);
+			expect(media.length).toBeGreaterThan(CHUNK_SECONDS * 16000);
+			const seam = CHUNK_SECONDS * 16000;
+			// Reads as the engine makes them: a window across the seam, then the rest.
+			const across = await media.getSamples(seam - 8000, 16000);
+			expect(largestDifference(across, whole.subarray(seam - 8000, seam + 8000)), extension).toBeLessThanOrEqual(tolerance);
+			expect(largestDifference(await media.getSamples(0, media.length), whole), extension).toBeLessThanOrEqual(tolerance);
+			media.close();
+		}
+	}, 120_000);
+
+	it("refuses what is not media with the API's error, before any window is read", async () => {
+		const text = path.join(dir, 'notes.mp3');
+		writeFileSync(text, 'not audio\n');
+		await expect(openMediaFile(text)).rejects.toMatchObject({ code: 'unsupported_media', status: 415 });
 	});
 });

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import type { TranscribeOptions } from '../../core/options';
 import type { OutputFormatId } from '../../core/writers';
-import { DETECTION_SECONDS } from '../../engine';
+import { DETECTION_SECONDS, type TranscribeProgress } from '../../engine';
 import { apiError, toApiError } from '../errors';
 import { readAudio } from '../media';
 import type { ModelRunner } from '../served-model';
@@ -39,14 +39,14 @@ export function runJob(model: ModelRunner, observe?: JobObserver): RunTask {
 async function run(model: ModelRunner, params: JobParams, inputPath: string, onProgress: (fraction: number) => void, signal: AbortSignal) {
 	// A worker that does not share UPLOAD_DIR with the API node is the server's fault, not the upload's.
 	if (!existsSync(inputPath)) throw apiError('upload_missing');
+	const progress = (progress: TranscribeProgress) =>
+		progress.secondsTotal > 0 && onProgress(Math.min(1, progress.secondsDone / progress.secondsTotal));
+	// Media is decoded by the model's thread a few minutes at a time as it reads (a file of hours
+	// never sits in memory whole); raw PCM is read as it is.
+	if (params.kind === 'transcribe' && params.encode) return model.transcribe({ mediaFile: inputPath }, params.options, progress, signal);
 	// Language detection reads only the start; decoding the rest of a long file would be waste.
 	const samples = await readAudio(inputPath, params.encode, params.kind === 'detect-language' ? DETECTION_SECONDS : undefined, signal);
 	if (samples.length === 0) throw apiError('no_audio');
 	if (params.kind === 'detect-language') return model.detectLanguage(samples, signal);
-	return model.transcribe(
-		samples,
-		params.options,
-		(progress) => progress.secondsTotal > 0 && onProgress(Math.min(1, progress.secondsDone / progress.secondsTotal)),
-		signal
-	);
+	return model.transcribe(samples, params.options, progress, signal);
 }
