@@ -11,7 +11,8 @@ const benches: Record<string, string> = {
 	cluster: './cluster.ts',
 	load: './load.ts',
 	subtitles: './subtitles.ts',
-	batch: './batch.ts'
+	batch: './batch.ts',
+	'long-upload': './long-upload.ts'
 };
 const benchName = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'compare';
 if (process.argv[2] === benchName) process.argv.splice(2, 1);

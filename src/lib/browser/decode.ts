@@ -8,6 +8,7 @@ import { FFmpeg, type FFFSType } from '@ffmpeg/ffmpeg';
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import { SAMPLE_RATE } from '$lib/core/audio';
+import { readAcrossChunks } from '$lib/engine/audio-source';
 import { MediaError } from './failures';
 
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
@@ -125,18 +126,7 @@ export async function openMedia(file: File): Promise<MediaReader> {
 		}
 		return {
 			length,
-			async read(start, count) {
-				const end = Math.min(start + count, length);
-				const out = new Float32Array(Math.max(0, end - start));
-				for (let index = Math.floor(start / CHUNK_SAMPLES); index * CHUNK_SAMPLES < end; index++) {
-					const samples = await chunk(index);
-					const offset = index * CHUNK_SAMPLES;
-					const from = Math.max(start, offset) - offset;
-					const to = Math.min(end, offset + samples.length) - offset;
-					if (to > from) out.set(samples.subarray(from, to), offset + from - start);
-				}
-				return out;
-			},
+			read: (start, count) => readAcrossChunks(start, count, length, CHUNK_SAMPLES, chunk),
 			close
 		};
 	} catch (error) {

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
-import type { AudioSource } from '../engine/audio-source';
+import { readAcrossChunks, type AudioSource } from '../engine/audio-source';
 import { apiError } from './errors';
 
 export class FfmpegMissingError extends Error {
@@ -220,18 +220,7 @@ export async function openMediaFile(filePath: string, signal?: AbortSignal): Pro
 	const length = first.length < CHUNK_SAMPLES ? first.length : Math.max(first.length, await sampleCount(filePath, signal));
 	return {
 		length,
-		async getSamples(start, count) {
-			const end = Math.min(start + count, length);
-			const out = new Float32Array(Math.max(0, end - start));
-			for (let index = Math.floor(start / CHUNK_SAMPLES); index * CHUNK_SAMPLES < end; index++) {
-				const samples = await chunk(index);
-				const offset = index * CHUNK_SAMPLES;
-				const from = Math.max(start, offset) - offset;
-				const to = Math.min(end, offset + samples.length) - offset;
-				if (to > from) out.set(samples.subarray(from, to), offset + from - start);
-			}
-			return out;
-		},
+		getSamples: (start, count) => readAcrossChunks(start, count, length, CHUNK_SAMPLES, chunk),
 		close: () => cache.clear()
 	};
 }
