@@ -62,6 +62,8 @@ let loadedKey = '';
 let running: AbortController | undefined;
 let previous: Promise<void> = Promise.resolve();
 let live: LiveTranscriber | undefined;
+/** The load under way, so that a second call for the same model waits for it. */
+let loading: { key: string; done: Promise<void> } | undefined;
 
 /** Live captions end before anything else uses the model. */
 async function endLive(): Promise<void> {
@@ -74,17 +76,29 @@ const api: EngineApi = {
 	async load(modelId, device, source, onProgress) {
 		const key = JSON.stringify([modelId, device, source]);
 		if (loaded && key === loadedKey) return;
-		await endLive();
-		await previous; // a cancelled run may still be using the model we are about to dispose
-		useModelSource(source);
-		await loaded?.pipe.dispose();
-		loaded = undefined;
+		// Live captions may have started loading this model a moment before the recording's own run
+		// asks for it: one load, not two (the first would be left undisposed).
+		if (loading?.key === key) return loading.done;
+		const done = (async () => {
+			await endLive();
+			await previous; // a cancelled run may still be using the model we are about to dispose
+			useModelSource(source);
+			await loaded?.pipe.dispose();
+			loaded = undefined;
+			loadedKey = '';
+			try {
+				loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
+			} catch (error) {
+				throw engineFailure(error, 'load', navigator.onLine);
+			}
+			loadedKey = key;
+		})();
+		loading = { key, done };
 		try {
-			loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
-		} catch (error) {
-			throw engineFailure(error, 'load', navigator.onLine);
+			await done;
+		} finally {
+			if (loading?.done === done) loading = undefined;
 		}
-		loadedKey = key;
 	},
 	async transcribe(length, read, options, onProgress) {
 		if (!loaded) throw new Error('No model is loaded yet.');
@@ -115,17 +129,24 @@ const api: EngineApi = {
 		if (!loaded) throw new Error('No model is loaded yet.');
 		await endLive();
 		await previous;
+		const model = loaded;
+		let vad;
 		try {
-			// The page's clock and this worker's differ by their time origins: both count from the epoch.
-			live = new LiveTranscriber(loaded, await voiceDetector(), options, (line) => onLine(line), {
-				now: () => performance.timeOrigin + performance.now()
-			});
+			vad = await voiceDetector();
 		} catch (error) {
 			throw engineFailure(error, 'transcribe', navigator.onLine);
 		}
+		// Another model, or a file's run, may have taken over while the detector loaded.
+		if (loaded !== model || running) throw new Error('The model was taken by another run.');
+		// The page's clock and this worker's differ by their time origins: both count from the epoch.
+		live = new LiveTranscriber(model, vad, options, (line) => onLine(line), {
+			now: () => performance.timeOrigin + performance.now()
+		});
 	},
 	async liveFeed(samples, heardAt) {
-		await live?.feed(samples, heardAt);
+		// Ended by a file's run (or never started): the page says live captions stopped.
+		if (!live) throw new Error('Live captions have ended.');
+		await live.feed(samples, heardAt);
 	},
 	liveStop: endLive,
 	holdLock(name) {

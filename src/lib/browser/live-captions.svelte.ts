@@ -10,6 +10,9 @@ import { optionsFor } from './settings.svelte';
 /** Final lines later than this behind the speech: the device does not keep up. */
 export const LIVE_TOO_SLOW_SECONDS = 4;
 
+/** Audio kept while the model loads (30 s at 16 kHz). */
+const MAX_WAITING_SAMPLES = 30 * 16_000;
+
 export type LiveStatus = 'loading' | 'listening' | 'unavailable' | 'failed';
 
 class LiveCaptions {
@@ -64,6 +67,9 @@ class LiveCaptions {
 	feed(samples: Float32Array, heardAt = performance.timeOrigin + performance.now()): void {
 		if (this.#waiting) {
 			this.#waiting.push([samples, heardAt]);
+			// A long first download: only the last half minute is worth captioning once it is done.
+			let kept = this.#waiting.reduce((sum, [piece]) => sum + piece.length, 0);
+			while (kept > MAX_WAITING_SAMPLES) kept -= this.#waiting.shift()![0].length;
 			return;
 		}
 		if (this.status !== 'listening') return;

@@ -19,6 +19,8 @@ interface SubtitleTrack {
 	languageCode: 'iso6392T' | 'iso6392B';
 }
 
+const MAX_VIDEO_BYTES = 1.5 * 1024 ** 3;
+
 const MOV_TEXT: SubtitleTrack = { codec: 'mov_text', format: 'srt', languageCode: 'iso6392T' };
 const MATROSKA: SubtitleTrack = { codec: 'srt', format: 'srt', languageCode: 'iso6392B' };
 
@@ -42,6 +44,10 @@ export function containerLanguage(code: string | null | undefined, form: Subtitl
 
 /** The video with the transcript as a subtitle track, tagged with its language and shown by default. */
 export async function videoWithSubtitles(video: File, transcript: Transcript, layout: SubtitleLayout | null): Promise<File> {
+	// The result is built in ffmpeg.wasm's memory (at most 4 GB, the input's size again beside it).
+	if (video.size > MAX_VIDEO_BYTES) {
+		throw new MediaError('mux', 'the video is over 1.5 GB, more than a browser tab can remux; the .srt or .vtt plays beside it');
+	}
 	const extension = extensionOf(video.name).slice(1).toLowerCase();
 	const outputExtension = Object.hasOwn(SUBTITLE_TRACKS, extension) ? extension : 'mkv';
 	const track = SUBTITLE_TRACKS[outputExtension]!;
@@ -68,7 +74,7 @@ export async function videoWithSubtitles(video: File, transcript: Transcript, la
 			subtitles,
 			// The video and sound as they are; other subtitle or data tracks are left out.
 			'-map',
-			'0:v',
+			'0:v?',
 			'-map',
 			'0:a?',
 			'-map',
@@ -94,7 +100,8 @@ export async function videoWithSubtitles(video: File, transcript: Transcript, la
 			);
 		}
 		const base = video.name.replace(/\.[^./\\]+$/, '') || 'video';
-		return new File([data as Uint8Array<ArrayBuffer>], `${base}.subtitled.${outputExtension}`, { type: video.type || 'video/x-matroska' });
+		const type = outputExtension === extension && video.type ? video.type : 'video/x-matroska';
+		return new File([data as Uint8Array<ArrayBuffer>], `${base}.subtitled.${outputExtension}`, { type });
 	} finally {
 		ffmpeg.terminate();
 	}

@@ -22,13 +22,24 @@ class Recorder {
 	#audioContext: AudioContext | undefined;
 	#frame = 0;
 	#finished: ((file: File) => void) | undefined;
+	/** Between the click and the recording: a second click must not open a second microphone. */
+	#starting = false;
 
 	/**
 	 * Starts recording; `onfile` receives the recording once `stop()` is called, and `onsamples`
 	 * (when given) the 16 kHz mono samples as they arrive. Resolves whether samples will come.
 	 */
 	async start(onfile: (file: File) => void, onsamples?: (samples: Float32Array) => void): Promise<boolean> {
-		if (this.recording) return false;
+		if (this.recording || this.#starting) return false;
+		this.#starting = true;
+		try {
+			return await this.#start(onfile, onsamples);
+		} finally {
+			this.#starting = false;
+		}
+	}
+
+	async #start(onfile: (file: File) => void, onsamples?: (samples: Float32Array) => void): Promise<boolean> {
 		this.error = null;
 		// Some engines lack a recorder, or (WebKitGTK without GStreamer's encoders) have one that
 		// can encode none of the containers we decode.
@@ -55,12 +66,19 @@ class Recorder {
 		};
 		this.#finished = onfile;
 		this.#recorder = recorder;
-		const tapped = onsamples ? await this.#tap(this.#stream, onsamples) : false;
-		this.#meter(this.#stream);
-		recorder.start(1000);
-		this.recording = true;
-		this.seconds = 0;
-		return tapped;
+		try {
+			const tapped = onsamples ? await this.#tap(this.#stream, onsamples) : false;
+			this.#meter(this.#stream);
+			recorder.start(1000);
+			this.recording = true;
+			this.seconds = 0;
+			return tapped;
+		} catch (error) {
+			// The microphone was opened: close it again, and say why nothing records.
+			this.#release();
+			this.error = { code: 'mic-other', detail: error instanceof Error ? error.message : String(error) };
+			return false;
+		}
 	}
 
 	/**
@@ -68,18 +86,21 @@ class Recorder {
 	 * the browser refuses a 16 kHz context or has no AudioWorklet (no live captions then).
 	 */
 	async #tap(stream: MediaStream, onsamples: (samples: Float32Array) => void): Promise<boolean> {
+		let context: AudioContext | undefined;
 		try {
-			const context = new AudioContext({ sampleRate: SAMPLE_RATE });
-			this.#audioContext = context;
+			context = new AudioContext({ sampleRate: SAMPLE_RATE });
 			await context.audioWorklet.addModule(pcmTapUrl);
 			const tap = new AudioWorkletNode(context, 'koe-pcm-tap');
 			tap.port.onmessage = (event: MessageEvent<Float32Array>) => onsamples(event.data);
 			// Connected through a muted gain to the output, so that every browser keeps pulling it.
 			const mute = context.createGain();
 			mute.gain.value = 0;
+			// Firefox refuses a microphone at another rate than the context's (NotSupportedError).
 			context.createMediaStreamSource(stream).connect(tap).connect(mute).connect(context.destination);
+			this.#audioContext = context;
 			return true;
 		} catch {
+			void context?.close();
 			return false;
 		}
 	}

@@ -81,9 +81,9 @@ export const ERRORS = {
 		status: 413,
 		traits: ['upload'],
 		summary: 'The upload is larger than MAX_UPLOAD_MB.',
-		message: ({ maxBytes }) => `The upload is larger than this server accepts (${megabytes(maxBytes)}, MAX_UPLOAD_MB).`,
-		// The rest of the body is not read: the connection cannot be reused.
-		headers: () => ({ Connection: 'close' })
+		// No "Connection: close": Node would close the socket with the body unread and the client
+		// would see a reset; server.ts reads and drops the rest (up to a limit, unread-body.ts).
+		message: ({ maxBytes }) => `The upload is larger than this server accepts (${megabytes(maxBytes)}, MAX_UPLOAD_MB).`
 	}),
 	odd_pcm_length: row({
 		status: 400,

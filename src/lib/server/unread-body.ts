@@ -29,7 +29,10 @@ export function dropUnreadBody(req: IncomingMessage, res: ServerResponse, { maxB
 			left -= chunk.length;
 			if (left < 0) req.socket.destroy();
 		});
-		const stop = () => clearTimeout(timer);
+		const stop = () => {
+			clearTimeout(timer);
+			req.socket.off('close', stop); // a kept-alive socket serves many requests
+		};
 		req.once('end', stop);
 		req.socket.once('close', stop);
 		req.resume();

@@ -18,6 +18,8 @@ export { SampleBuffer } from './sample-buffer';
 
 /** Audio heard longer ago than this is a backlog (fed after the model loaded, or behind a slow model). */
 const FRESH_MS = 1000;
+/** Utterances waiting for the model at most (each holds up to 15 s of audio). */
+const MAX_PENDING = 8;
 /** The characters of earlier lines given as the prompt of the next. */
 const CONTEXT_CHARS = 200;
 
@@ -90,6 +92,8 @@ export class LiveTranscriber {
 	 * heard, on this transcriber's clock (by default, now).
 	 */
 	feed(samples: Float32Array, heardAt = this.#now()): Promise<void> {
+		// A line that failed to decode stops live captions: the caller says so.
+		if (this.#error !== undefined) return Promise.reject(this.#error);
 		this.#audio.append(samples);
 		this.#arrivals.push([this.#audio.end, heardAt]);
 		this.#lastHeardAt = heardAt;
@@ -157,8 +161,11 @@ export class LiveTranscriber {
 	}
 
 	#schedule(kind: LiveLine['kind'], { start, end, speechEnd }: Utterance): void {
+		// Far behind (a device slower than the speech): an utterance is skipped rather than queued
+		// with its audio without end; the page has said the device is too slow by then.
+		if (this.#pending >= MAX_PENDING) return;
 		const samples = this.#audio.read(start, end); // read now: the buffer moves on
-		const heardAt = this.#arrivalOf(speechEnd);
+		const heardAt = this.#arrivalOf(speechEnd, start);
 		this.#pending++;
 		const run = async () => {
 			try {
@@ -190,11 +197,10 @@ export class LiveTranscriber {
 		this.#transcribing = this.#transcribing.then(run);
 	}
 
-	/** When the sample at `index` arrived: the first piece of audio that reached it. */
-	#arrivalOf(index: number): number {
+	/** When the sample at `index` arrived; pieces before `needed` (the utterance's start) are forgotten. */
+	#arrivalOf(index: number, needed: number): number {
 		const arrival = this.#arrivals.find(([reached]) => reached >= index);
-		// Only pieces at or after the earliest sample still needed matter from here on.
-		this.#arrivals = this.#arrivals.filter(([reached]) => reached >= index);
+		this.#arrivals = this.#arrivals.filter(([reached]) => reached >= needed);
 		return arrival?.[1] ?? this.#now();
 	}
 }
