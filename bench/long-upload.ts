@@ -22,7 +22,8 @@ try {
 		method: 'POST',
 		body: formWith('audio_file', { name: `lecture-${minutes}min.opus`, bytes: readFileSync(opus) })
 	});
-	const { id } = (await response.json()) as { id: string };
+	if (response.status !== 202) throw new Error(`POST /asr/async answered ${response.status}: ${await response.text()}`);
+	const { task_id: id } = (await response.json()) as { task_id: string };
 	let peak = 0;
 	const sampler = setInterval(() => (peak = Math.max(peak, processMemoryMb(server.pid, 'VmHWM'))), 1000);
 	const task = (await finishedTask(server.url, id, 2000)) as { status: string };
