@@ -6,26 +6,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ServerConfig } from './config';
 import { storedError } from './errors';
-import { ServedModel, type ModelState } from './served-model';
+import { ServedModel } from './served-model';
 import type { FromThread, ToThread } from './model-thread';
 
 const port = parentPort!;
 const send = (message: FromThread, transfer: Transferable[] = []) => port.postMessage(message, transfer as never);
 
-const model = new ServedModel(workerData as ServerConfig);
-let lastState: ModelState | null = null;
-/** Loading progress goes out as it changes, at most every 100 ms. */
-const stateTimer = setInterval(() => {
-	if (model.state !== lastState) {
-		lastState = model.state;
-		send({ type: 'state', state: model.state });
-	}
-}, 100);
-model.ready.then(
-	() => send({ type: 'state', state: (lastState = model.state) }),
-	() => send({ type: 'state', state: (lastState = model.state) })
-);
-stateTimer.unref();
+// Each change of state (a download's progress, ready, failed) goes to the server as it happens.
+const model = new ServedModel(workerData as ServerConfig, (state) => send({ type: 'state', state }));
 
 const running = new Map<number, AbortController>();
 

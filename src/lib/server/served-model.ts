@@ -47,12 +47,24 @@ export interface ModelRunner {
 }
 
 export class ServedModel implements ModelRunner {
-	state: ModelState;
 	readonly modelId: string;
 	readonly ready: Promise<LoadedModel>;
+	#state!: ModelState;
+	/** Told of every change of state (the model thread passes them on to the server). */
+	readonly #onState: (state: ModelState) => void;
+
+	get state(): ModelState {
+		return this.#state;
+	}
+
+	set state(state: ModelState) {
+		this.#state = state;
+		this.#onState(state);
+	}
 	readonly #defaultBeamSize: number;
 
-	constructor(config: ServerConfig) {
+	constructor(config: ServerConfig, onState: (state: ModelState) => void = () => {}) {
+		this.#onState = onState;
 		this.modelId = config.model;
 		this.#defaultBeamSize = config.beamSize;
 		const from = config.modelSource === 'local' ? config.modelDir : 'the Hugging Face hub';
@@ -101,7 +113,8 @@ export class ServedModel implements ModelRunner {
 			const percent = Math.round((info.loaded / info.total) * 100);
 			const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 			const line = `${verb} ${info.file} for ${this.modelId}: ${percent}% (${megabytes(info.loaded)} of ${megabytes(info.total)} MB)`;
-			this.state = { status: 'loading', message: `${line}.` };
+			// A change of a whole percent is news (the thread sends each one to the server).
+			if (this.state.status !== 'loading' || this.state.message !== `${line}.`) this.state = { status: 'loading', message: `${line}.` };
 			if ((logged.get(info.file) ?? -1) < tenth) {
 				logged.set(info.file, tenth);
 				console.log(`Koe: ${line}`);
