@@ -5,6 +5,7 @@
  */
 import type { LiveLine } from '$lib/engine/live';
 import { job } from './engine-client.svelte';
+import { estimateDownload } from './model-size';
 import { optionsFor } from './settings.svelte';
 
 /** Final lines later than this behind the speech: the device does not keep up. */
@@ -30,6 +31,23 @@ class LiveCaptions {
 	#waiting: Array<[Float32Array, number]> | null = null;
 	/** Counts sessions, so that a late answer of an ended one is dropped. */
 	#session = 0;
+
+	/**
+	 * A recording is likely (the pointer or focus is on the record button): a model already
+	 * downloaded starts loading now, so that the first line does not wait for it. Failures wait
+	 * for start() to say.
+	 */
+	prepare(): void {
+		const { model, capabilities, route } = job;
+		if (this.status !== null || job.busy || !model || !capabilities || route?.where !== 'local') return;
+		const source = $state.snapshot(job.modelSource);
+		// Only a model already in the browser's cache: a hover must not start a download.
+		void estimateDownload(model, capabilities.device, source)
+			.then(async ({ cached }) => {
+				if (cached && this.status === null && !job.busy) await job.engine().load(model, capabilities.device, source, () => {});
+			})
+			.catch(() => {});
+	}
 
 	/** At the start of a recording: loads the model if need be (samples heard meanwhile wait), then listens. */
 	async start(): Promise<void> {
