@@ -24,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
 import { evalAudioPath } from '../tests/support/eval-audio';
+import { cutAudio } from '../tests/support/media';
 import { startServer, type TestServer } from '../tests/support/server';
 import { describeMachine, processMemoryMb, today } from './machine';
 
@@ -400,19 +401,9 @@ async function follow(server: TestServer, outcome: PhaseResult): Promise<void> {
 // The run
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'koe-load-'));
-const clipPath = path.join(workDir, `jfk-${CLIP_SECONDS}s.wav`);
-execFileSync('ffmpeg', [
-	'-nostdin',
-	'-v',
-	'error',
-	'-i',
-	await evalAudioPath('en_jfk.wav'),
-	'-t',
-	String(CLIP_SECONDS),
+const clipPath = cutAudio(await evalAudioPath('en_jfk.wav'), CLIP_SECONDS, path.join(workDir, `jfk-${CLIP_SECONDS}s.wav`), [
 	'-c:a',
-	'pcm_s16le',
-	'-y',
-	clipPath
+	'pcm_s16le'
 ]);
 const clip = readFileSync(clipPath);
 // One multipart body, built once and sent by every request.

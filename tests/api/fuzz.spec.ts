@@ -7,13 +7,14 @@
  * installs schemathesis (pinned in fuzz-requirements.txt); without it the test is skipped, saying
  * so, except in CI, which runs setup.sh.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { cacheDirFrom } from '../../src/lib/server/config';
 import { evalAudioPath } from '../support/eval-audio';
+import { cutAudio } from '../support/media';
 import { startServer } from '../support/server';
 
 const venv = path.join(cacheDirFrom(process.env), 'schemathesis-venv');
@@ -62,22 +63,7 @@ test('schemathesis finds no server error and no answer outside the OpenAPI docum
 	test.setTimeout(RUN_TIMEOUT_MS + 2 * 60_000);
 	expect(missing, 'CI runs scripts/setup.sh, which installs schemathesis').toBeNull();
 
-	const recording = testInfo.outputPath('jfk-3s.wav');
-	execFileSync('ffmpeg', [
-		'-nostdin',
-		'-v',
-		'error',
-		'-i',
-		await evalAudioPath('en_jfk.wav'),
-		'-t',
-		'3',
-		'-ac',
-		'1',
-		'-ar',
-		'16000',
-		'-y',
-		recording
-	]);
+	const recording = cutAudio(await evalAudioPath('en_jfk.wav'), 3, testInfo.outputPath('jfk-3s.wav'), ['-ac', '1', '-ar', '16000']);
 	const server = await startServer({ SYNC_TIMEOUT_S: String(SYNC_TIMEOUT_S) });
 	try {
 		const args = [

@@ -20,6 +20,12 @@ export function concatAudio(parts: readonly string[], target: string, { gapSecon
 	return target;
 }
 
+/** The first `seconds` of `audio` at `target` (its extension picks the format; `outputArgs` add encoder options). */
+export function cutAudio(audio: string, seconds: number, target: string, outputArgs: readonly string[] = []): string {
+	execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', audio, '-t', String(seconds), ...outputArgs, '-y', target]);
+	return target;
+}
+
 /** `seconds` of quiet pink noise (a room, about −50 dBFS), then `audio`, as a 16 kHz mono file at `target`. */
 export function afterNoise(audio: string, seconds: number, target: string): string {
 	const noise = `anoisesrc=color=pink:amplitude=0.004:sample_rate=16000:duration=${seconds}:seed=5`;
