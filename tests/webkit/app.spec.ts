@@ -15,6 +15,32 @@ import { expect, test, type WebKitBrowser } from './webkit';
 const TRANSCRIBE_TIMEOUT_MS = 5 * 60_000;
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 
+/**
+ * Sizes the window so that the page is `width` CSS pixels wide (the window's frame adds some), and
+ * gives the width the page got. The window resizes after setWindowSize answers: each step waits
+ * until the page's width holds still.
+ */
+async function pageWidth(webkit: WebKitBrowser, width: number, height: number): Promise<number> {
+	const settled = async () => {
+		let last = -1;
+		for (let i = 0; i < 30; i++) {
+			const now = await webkit.execute(() => window.innerWidth);
+			if (now === last) return now;
+			last = now;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		return last;
+	};
+	await webkit.setWindowSize(width, height);
+	const inner = await settled();
+	const outer = await webkit.execute(() => window.outerWidth);
+	if (inner !== width) {
+		await webkit.setWindowSize(width + outer - inner, height);
+		return settled();
+	}
+	return inner;
+}
+
 /** Opens the options panel (it starts closed behind its summary line) unless it is open. */
 async function openOptions(webkit: WebKitBrowser): Promise<void> {
 	if (!(await webkit.$(byTestId('options')).getProperty('open'))) await webkit.$(byTestId('options-summary')).click();
@@ -174,11 +200,7 @@ test('holds its layout at a phone, tablet and laptop size, options open and clos
 		for (const open of [false, true]) {
 			if (open) await openOptions(webkit);
 			for (const size of SCREEN_SIZES) {
-				// The window has a frame around the page: size it so that the page gets the width asked for.
-				await webkit.setWindowSize(size.width, size.height);
-				const [innerWidth, outerWidth] = await webkit.execute(() => [window.innerWidth, window.outerWidth]);
-				if (innerWidth !== size.width) await webkit.setWindowSize(size.width + outerWidth - innerWidth, size.height);
-				const width = await webkit.execute(() => window.innerWidth);
+				const width = await pageWidth(webkit, size.width, size.height);
 				// MiniBrowser's toolbar keeps its window wider than a phone (the page can't be framed: X-Frame-Options):
 				// the phone size is checked at the narrowest width it allows.
 				if (size.name === 'phone') expect(width).toBeLessThan(480);
