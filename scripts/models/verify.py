@@ -173,3 +173,37 @@ def ort_greedy(encoder_path: Path, decoder_path: Path, features: np.ndarray, pro
         tokens.append(token)
         ids, use_cache = [token], True
     return tokens
+
+
+def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path: Path, features: np.ndarray,
+                           prompt: list[int], eot: int) -> list[int]:
+    """Greedy decode through the fixed-cache decoder (fixed_cache.py) as the app's loop drives it.
+
+    The cross keys/values come once from cross_kv_model; each step feeds the new tokens at
+    `offset`, reads logits of the last one only and writes the returned keys/values into
+    preallocated [1, heads, capacity, head_dim] buffers.
+    """
+    enc, cross, dec = _session(encoder_path), _session(cross_kv_path), _session(decoder_path)
+    feat_type = _ORT_FLOAT[enc.get_inputs()[0].type]
+    hidden = enc.run(["last_hidden_state"], {"input_features": features.astype(feat_type)})[0]
+    hidden = hidden.astype(_ORT_FLOAT[cross.get_inputs()[0].type])
+    feed = dict(zip([o.name for o in cross.get_outputs()], cross.run(None, {"encoder_hidden_states": hidden})))
+    out_names = [o.name for o in dec.get_outputs()]
+    for meta in dec.get_inputs():
+        if meta.name.startswith("past_"):
+            feed[meta.name] = np.zeros((1, *meta.shape[1:]), dtype=_ORT_FLOAT[meta.type])
+    ids, tokens, offset = list(prompt), [], 0
+    for _ in range(MAX_NEW_TOKENS):
+        feed.update(input_ids=np.array([ids], dtype=np.int64), offset=np.array([offset], dtype=np.int64),
+                    logit_positions=np.array([len(ids) - 1], dtype=np.int64))
+        outs = dict(zip(out_names, dec.run(out_names, feed)))
+        for name, value in outs.items():
+            if name != "logits":
+                feed[f"past_{name}"][:, :, offset:offset + len(ids)] = value
+        offset += len(ids)
+        token = int(outs["logits"][0, -1].argmax())
+        if token == eot:
+            break
+        tokens.append(token)
+        ids = [token]
+    return tokens

@@ -9,6 +9,7 @@ import { getModel, loadModel, useModelSource, type LoadedModel, type ModelSource
 import { useVoiceDetector } from '../../src/lib/engine/vad';
 import { cacheDirFrom } from '../../src/lib/server/config';
 import { decodeFile } from '../../src/lib/server/media';
+import { nodeOrt } from '../../src/lib/server/onnxruntime';
 import { nodeVoiceDetector } from '../../src/lib/server/voice-detector';
 import { evalAudioPath } from './eval-audio';
 
@@ -24,8 +25,15 @@ export function useLocalEngine(): void {
 	useVoiceDetector(nodeVoiceDetector);
 }
 
-export const loadLocal = (id: string): Promise<LoadedModel> =>
-	loadModel({ model: getModel(id), device: 'cpu', source: localSource, dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' } });
+/** A local model in q8 on the CPU, with the fixed-capacity decoder as the server runs it (or the merged one). */
+export const loadLocal = (id: string, decoder: 'fixed-cache' | 'merged' = 'fixed-cache'): Promise<LoadedModel> =>
+	loadModel({
+		model: getModel(id),
+		device: 'cpu',
+		source: localSource,
+		dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' },
+		...(decoder === 'fixed-cache' ? { ort: nodeOrt } : {})
+	});
 
 /** An eval recording as 16 kHz mono samples (fetched where shared/ lacks it). */
 export const decodedRecording = async (file: string): Promise<Float32Array> => decodeFile(await evalAudioPath(file));

@@ -6,6 +6,7 @@ export { samplesSource, type AudioSource } from './audio-source';
 export { EngineError, EnglishOnlyModelError, InvalidOptionError, UnsupportedLanguageError, type EngineErrorCode } from './errors';
 export { DETECTION_SECONDS, detectLanguage, type LanguageDetection, type LanguageProbability } from './language';
 export { loadModel, type LoadedModel, type LoadOptions } from './load';
+export type { OrtClasses } from './decoding/fixed-cache';
 export { useModelSource, modelPath, type ModelSource } from './model-source';
 export * from './models';
 export { temperatureLadder, transcribe, type TranscribeProgress } from './transcribe';

@@ -34,7 +34,7 @@ export async function detectLanguage(
 	audio: Float32Array | AudioSource,
 	signal?: AbortSignal
 ): Promise<LanguageDetection> {
-	const context = decodingContext(loaded.pipe);
+	const context = decodingContext(loaded);
 	if (!context.specials.multilingual) throw new EnglishOnlyModelError(loaded.model.id);
 	throwIfAborted(signal);
 	const source = toAudioSource(audio);

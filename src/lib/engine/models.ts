@@ -120,7 +120,19 @@ const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
 	q4: '_q4'
 });
 
+/** One graph's file in a given precision, relative to the model's folder or repo. */
+export function onnxFile(graph: string, dtype: Dtype): string {
+	return `onnx/${graph}${DTYPE_FILE_SUFFIX[dtype]}.onnx`;
+}
+
 /** The ONNX files a device downloads for a model, relative to the model's folder or repo. */
 export function onnxFiles(device: EngineDevice): string[] {
-	return Object.entries(selectDtypes(device)).map(([graph, dtype]) => `onnx/${graph}${DTYPE_FILE_SUFFIX[dtype]}.onnx`);
+	return Object.entries(selectDtypes(device)).map(([graph, dtype]) => onnxFile(graph, dtype as Dtype));
 }
+
+/**
+ * The fixed-capacity decoder's two graphs (scripts/models/fixed_cache.py), built for our local
+ * models in these precisions. Hub repositories do not have them: the merged decoder runs there.
+ */
+export const FIXED_CACHE_GRAPHS = { crossKv: 'cross_kv_model', decoder: 'decoder_fixed_cache_model' } as const;
+export const FIXED_CACHE_DTYPES: readonly Dtype[] = ['fp32', 'q8'];

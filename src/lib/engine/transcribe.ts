@@ -58,7 +58,7 @@ export async function transcribe(
 	signal?: AbortSignal
 ): Promise<Transcript> {
 	const resolved = checkedOptions(options);
-	const context = decodingContext(loaded.pipe);
+	const context = decodingContext(loaded);
 	const multilingual = context.specials.multilingual;
 	// English-only models ignore the language, as faster-whisper does.
 	const language = multilingual ? resolved.language : null;

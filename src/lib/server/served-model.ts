@@ -24,6 +24,7 @@ import { useVoiceDetector, voiceDetector } from '../engine/vad';
 import type { ServerConfig } from './config';
 import { apiError } from './errors';
 import { openMediaFile } from './media';
+import { nodeOrt } from './onnxruntime';
 import { nodeVoiceDetector } from './voice-detector';
 
 /** What /health reports; `message` says what loading is doing (a download's progress) or why it failed. */
@@ -96,6 +97,7 @@ export class ServedModel implements ModelRunner {
 			device: config.device,
 			source,
 			dtypes,
+			ort: nodeOrt,
 			onProgress: this.#reporter(source.kind === 'hub' ? 'Downloading' : 'Reading')
 		});
 		console.log(

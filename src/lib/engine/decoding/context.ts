@@ -3,6 +3,7 @@
  * the runtime adapter, the special tokens, text decoding and the alignment heads.
  */
 import type { AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
+import type { LoadedModel } from '../load';
 import { WhisperRuntime } from './runtime';
 import { readSpecialTokens, type SpecialTokens } from './tokens';
 
@@ -20,10 +21,10 @@ export interface DecodingContext {
 
 const contexts = new WeakMap<AutomaticSpeechRecognitionPipeline, DecodingContext>();
 
-export function decodingContext(pipe: AutomaticSpeechRecognitionPipeline): DecodingContext {
+export function decodingContext({ pipe, fixedCache }: LoadedModel): DecodingContext {
 	let context = contexts.get(pipe);
 	if (context) return context;
-	const runtime = new WhisperRuntime(pipe);
+	const runtime = new WhisperRuntime(pipe, fixedCache);
 	const tokenizer = pipe.tokenizer;
 	const config = runtime.generationConfig;
 	const specials = readSpecialTokens(config, (token) => tokenizer.convert_tokens_to_ids(token));

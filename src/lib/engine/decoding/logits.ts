@@ -13,10 +13,37 @@ export interface RuleContext {
 	timestamps: boolean;
 }
 
+/**
+ * What the rules read of a row's sampled tokens: how many, the last two (-1 where absent) and
+ * the last timestamp token (-1: none yet). Beam search keeps these in typed arrays per beam, so
+ * a step needs neither the token lists nor a scan back through them.
+ */
+export interface RowHistory {
+	count: number;
+	last: number;
+	penultimate: number;
+	lastTimestamp: number;
+}
+
+export function historyOf(sampled: readonly number[], timestampBegin: number): RowHistory {
+	let lastTimestamp = -1;
+	for (let i = sampled.length - 1; i >= 0; i--) {
+		if (sampled[i]! >= timestampBegin) {
+			lastTimestamp = sampled[i]!;
+			break;
+		}
+	}
+	return { count: sampled.length, last: sampled.at(-1) ?? -1, penultimate: sampled.at(-2) ?? -1, lastTimestamp };
+}
+
 /** Suppresses the never-allowed ids, and a blank or end-of-text as the very first token. */
 export function suppressTokens(logits: Float32Array, { tokens, sampled }: RuleContext): void {
+	suppressAt(logits, tokens, sampled.length);
+}
+
+function suppressAt(logits: Float32Array, tokens: SpecialTokens, count: number): void {
 	for (const id of tokens.suppress) if (id < logits.length) logits[id] = -Infinity;
-	if (sampled.length === 0) for (const id of tokens.beginSuppress) if (id < logits.length) logits[id] = -Infinity;
+	if (count === 0) for (const id of tokens.beginSuppress) if (id < logits.length) logits[id] = -Infinity;
 }
 
 /**
@@ -26,56 +53,67 @@ export function suppressTokens(logits: Float32Array, { tokens, sampled }: RuleCo
  * than any single text token, a timestamp must come next.
  *
  * Returns log(sum(exp(logits))) of the edited row, which this rule has to compute anyway: the
- * caller's log-probabilities are `logits[i] - that`, with no second pass over the vocabulary
- * (each pass is some 50 000 exponentials per decoder step). Without timestamps it returns
- * undefined.
+ * caller's log-probabilities are `logits[i] - that`, with no further pass over the vocabulary.
+ * Without timestamps it returns undefined.
  */
 export function applyTimestampRules(logits: Float32Array, { tokens, sampled, timestamps }: RuleContext): number | undefined {
+	return timestampRulesAt(logits, tokens, timestamps, historyOf(sampled, tokens.timestampBegin));
+}
+
+function timestampRulesAt(logits: Float32Array, tokens: SpecialTokens, timestamps: boolean, history: RowHistory): number | undefined {
 	const { timestampBegin, eot, noTimestamps } = tokens;
 	logits[noTimestamps] = -Infinity;
 	if (!timestamps) {
 		logits.fill(-Infinity, timestampBegin);
 		return undefined;
 	}
-	const n = sampled.length;
-	const lastWasTimestamp = n >= 1 && sampled[n - 1]! >= timestampBegin;
-	const penultimateWasTimestamp = n < 2 || sampled[n - 2]! >= timestampBegin;
+	const { count, last, penultimate, lastTimestamp } = history;
+	const lastWasTimestamp = count >= 1 && last >= timestampBegin;
+	const penultimateWasTimestamp = count < 2 || penultimate >= timestampBegin;
 	if (lastWasTimestamp) {
 		if (penultimateWasTimestamp) logits.fill(-Infinity, timestampBegin);
 		else logits.fill(-Infinity, 0, eot);
-	}
-	let lastTimestamp = -1;
-	for (let i = n - 1; i >= 0; i--) {
-		if (sampled[i]! >= timestampBegin) {
-			lastTimestamp = sampled[i]!;
-			break;
-		}
 	}
 	if (lastTimestamp >= 0) {
 		// A closing timestamp may equal the opening one's value only when it closes a segment.
 		const floor = lastWasTimestamp && !penultimateWasTimestamp ? lastTimestamp : lastTimestamp + 1;
 		logits.fill(-Infinity, timestampBegin, Math.min(floor, logits.length));
 	}
-	if (n === 0) {
+	if (count === 0) {
 		logits.fill(-Infinity, 0, timestampBegin);
 		const lastAllowed = timestampBegin + tokens.maxInitialTimestampIndex;
 		if (lastAllowed + 1 < logits.length) logits.fill(-Infinity, lastAllowed + 1);
 	}
-	// Compared as log-probabilities in openai's code; both sides share the same normaliser.
-	const timestampMass = logSumExp(logits, timestampBegin, logits.length);
+	// One pass for the maxima of text and timestamps, one for the exponentials of both parts,
+	// under one shift: the whole row's normaliser and the timestamps' mass come from the same sums.
 	let maxText = -Infinity;
 	for (let i = 0; i < timestampBegin; i++) if (logits[i]! > maxText) maxText = logits[i]!;
+	let maxTimestamp = -Infinity;
+	for (let i = timestampBegin; i < logits.length; i++) if (logits[i]! > maxTimestamp) maxTimestamp = logits[i]!;
+	const shift = Math.max(maxText, maxTimestamp);
+	if (shift === -Infinity) return -Infinity;
+	let textSum = 0;
+	for (let i = 0; i < timestampBegin; i++) textSum += Math.exp(logits[i]! - shift);
+	let timestampSum = 0;
+	for (let i = timestampBegin; i < logits.length; i++) timestampSum += Math.exp(logits[i]! - shift);
+	// Compared as log-probabilities in openai's code; both sides share the same normaliser.
+	const timestampMass = shift + Math.log(timestampSum);
 	if (timestampMass > maxText) {
 		logits.fill(-Infinity, 0, timestampBegin);
 		return timestampMass;
 	}
-	return logSumExp(logits);
+	return shift + Math.log(textSum + timestampSum);
 }
 
 /** All rules, in openai's order. Returns log(sum(exp(logits))) of the edited row. */
 export function applyRules(logits: Float32Array, context: RuleContext): number {
-	suppressTokens(logits, context);
-	return applyTimestampRules(logits, context) ?? logSumExp(logits);
+	return applyRulesAt(logits, context.tokens, context.timestamps, historyOf(context.sampled, context.tokens.timestampBegin));
+}
+
+/** applyRules for a row whose history is already known (beam search's typed arrays). */
+export function applyRulesAt(logits: Float32Array, tokens: SpecialTokens, timestamps: boolean, history: RowHistory): number {
+	suppressAt(logits, tokens, history.count);
+	return timestampRulesAt(logits, tokens, timestamps, history) ?? logSumExp(logits);
 }
 
 export function logSumExp(values: ArrayLike<number>, from = 0, to = values.length): number {
@@ -93,18 +131,29 @@ export function argmax(values: ArrayLike<number>): number {
 	return best;
 }
 
-/** The `k` largest entries, best first (k is small: beam size + 1). */
+/** The `k` largest entries, best first (k is small: beam size + 1); ties keep index order. */
 export function topK(values: ArrayLike<number>, k: number): number[] {
-	const best: number[] = [];
+	const out = new Int32Array(k);
+	return Array.from(out.subarray(0, topKInto(values, k, out, 0)));
+}
+
+/**
+ * topK written into `out` from index `at`, without allocating (beam search calls it per beam
+ * per step); returns how many were found (fewer than k when the rest are -Infinity).
+ */
+export function topKInto(values: ArrayLike<number>, k: number, out: Int32Array, at: number): number {
+	let found = 0;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i]!;
-		if (v === -Infinity || (best.length === k && v <= values[best[k - 1]!]!)) continue;
-		let at = best.length;
-		while (at > 0 && values[best[at - 1]!]! < v) at--;
-		best.splice(at, 0, i);
-		if (best.length > k) best.pop();
+		if (v === -Infinity || (found === k && v <= values[out[at + k - 1]!]!)) continue;
+		let place = found < k ? found++ : k - 1;
+		while (place > 0 && values[out[at + place - 1]!]! < v) {
+			out[at + place] = out[at + place - 1]!;
+			place--;
+		}
+		out[at + place] = i;
 	}
-	return best;
+	return found;
 }
 
 /**

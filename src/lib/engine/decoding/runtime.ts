@@ -6,10 +6,19 @@
  */
 import { cat, Tensor, type AutomaticSpeechRecognitionPipeline } from '@huggingface/transformers';
 import { LogMelSpectrogram, type LogMelSettings } from '../features';
+import { FixedKvCache, type CrossKv, type DecoderShape, type FixedCacheDecoder } from './fixed-cache';
 
 /** What we use of WhisperForConditionalGeneration beyond its typed surface. */
 interface WhisperInternals {
-	config: { decoder_layers: number; median_filter_width?: number };
+	config: {
+		decoder_layers: number;
+		decoder_attention_heads: number;
+		d_model: number;
+		max_target_positions: number;
+		max_source_positions: number;
+		vocab_size: number;
+		median_filter_width?: number;
+	};
 	generation_config: Record<string, unknown> | null;
 	forward(inputs: Record<string, unknown>): Promise<Record<string, Tensor>>;
 	// Internal (underscore) in 4.3.2: the only way to run the encoder session through the
@@ -22,17 +31,34 @@ interface WhisperInternals {
 	}): Promise<{ encoder_outputs: Tensor }>;
 }
 
-/** The decoder's self- and cross-attention keys/values, keyed by the session's input names. */
-export interface KvCache {
-	batch: number;
-	tensors: Record<string, Tensor>;
+/** A decode's keys/values: the merged decoder's tensors, or the fixed-capacity buffers. */
+export type KvCache = MergedKvCache | FixedKvCache;
+
+/** The merged decoder's self- and cross-attention keys/values, keyed by the session's input names. */
+export class MergedKvCache {
+	constructor(
+		readonly batch: number,
+		readonly tensors: Record<string, Tensor>
+	) {}
+	dispose(): void {
+		for (const tensor of Object.values(this.tensors)) disposeIfGpu(tensor);
+	}
 }
 
 /** One window's encoder output, with copies for batched (beam or best-of) decoding made on demand. */
 export class EncodedWindow {
 	readonly #batched = new Map<number, Tensor>();
-	constructor(readonly hidden: Tensor) {
+	#cross: Promise<CrossKv> | undefined;
+	constructor(
+		readonly hidden: Tensor,
+		readonly fixed?: FixedCacheDecoder
+	) {
 		this.#batched.set(1, hidden);
+	}
+	/** The fixed-capacity decoder's cross-attention keys/values, computed on first use. */
+	cross(): Promise<CrossKv> {
+		if (!this.fixed) throw new Error('This window was encoded for the merged decoder.');
+		return (this.#cross ??= this.fixed.crossKv(this.hidden.data as Float32Array));
 	}
 	forBatch(batch: number): Tensor {
 		let tensor = this.#batched.get(batch);
@@ -48,6 +74,13 @@ export class EncodedWindow {
 	dispose(): void {
 		for (const tensor of this.#batched.values()) disposeIfGpu(tensor);
 		this.#batched.clear();
+		const cross = this.#cross;
+		this.#cross = undefined;
+		if (cross && this.fixed)
+			void cross.then(
+				(kv) => this.fixed!.releaseCross(kv),
+				() => {}
+			);
 	}
 }
 
@@ -94,15 +127,37 @@ function melSettings(pipe: AutomaticSpeechRecognitionPipeline): LogMelSettings {
 	};
 }
 
+/** The dimensions the fixed-capacity decoder's buffers take, from the model's config. */
+export function decoderShape(pipe: AutomaticSpeechRecognitionPipeline): DecoderShape {
+	const config = (pipe.model as unknown as WhisperInternals).config;
+	const heads = config.decoder_attention_heads;
+	return {
+		layers: config.decoder_layers,
+		heads,
+		headDim: config.d_model / heads,
+		capacity: config.max_target_positions,
+		frames: config.max_source_positions,
+		vocab: config.vocab_size
+	};
+}
+
 /** Whisper's model, processor and tokenizer from a loaded ASR pipeline, behind our own calls. */
 export class WhisperRuntime {
 	readonly #model: WhisperInternals;
 	readonly #pipe: AutomaticSpeechRecognitionPipeline;
+	/** The fixed-capacity decoder when the model folder has one (else the merged decoder runs). */
+	readonly #fixed: FixedCacheDecoder | undefined;
 	#melSpectrogram: LogMelSpectrogram | undefined;
 
-	constructor(pipe: AutomaticSpeechRecognitionPipeline) {
+	constructor(pipe: AutomaticSpeechRecognitionPipeline, fixed?: FixedCacheDecoder) {
 		this.#pipe = pipe;
 		this.#model = pipe.model as unknown as WhisperInternals;
+		this.#fixed = fixed;
+	}
+
+	/** Which decoder the loop runs: for logs and benchmarks. */
+	get decoder(): 'fixed-cache' | 'merged' {
+		return this.#fixed ? 'fixed-cache' : 'merged';
 	}
 
 	get generationConfig(): Record<string, unknown> {
@@ -134,15 +189,16 @@ export class WhisperRuntime {
 			model_input_name: 'input_features',
 			generation_config: { guidance_scale: null }
 		});
-		return new EncodedWindow(encoder_outputs);
+		return new EncodedWindow(encoder_outputs, this.#fixed);
 	}
 
 	/**
-	 * One decoder pass. Without a cache, `ids` is the whole prompt (all positions' logits come
-	 * back); with one, each row holds the one new token. The cache that comes back replaces the one
-	 * passed in (the library reuses the encoder keys/values, which never change within a window).
+	 * One decoder pass. Without a cache, `ids` is the whole prompt; with one, each row holds the one
+	 * new token. `logitPositions` are the positions whose logits will be read (all when absent;
+	 * the merged decoder always returns all). The cache that comes back replaces the one passed in.
 	 */
-	async step(window: EncodedWindow, ids: number[][], cache: KvCache | null): Promise<StepOutput> {
+	async step(window: EncodedWindow, ids: number[][], cache: KvCache | null, logitPositions?: readonly number[]): Promise<StepOutput> {
+		if (this.#fixed) return this.#fixedStep(this.#fixed, window, ids, cache, logitPositions);
 		const batch = ids.length;
 		const positions = ids[0]!.length;
 		const inputIds = new Tensor(
@@ -153,7 +209,7 @@ export class WhisperRuntime {
 		const outputs = await this.#model.forward({
 			encoder_outputs: window.forBatch(batch),
 			decoder_input_ids: inputIds,
-			past_key_values: cache ? cache.tensors : null
+			past_key_values: cache ? (cache as MergedKvCache).tensors : null
 		});
 		const next: Record<string, Tensor> = {};
 		for (const [name, tensor] of Object.entries(outputs)) {
@@ -162,7 +218,7 @@ export class WhisperRuntime {
 				continue;
 			}
 			const pastName = name.replace('present', 'past_key_values');
-			const previous = cache?.tensors[pastName];
+			const previous = (cache as MergedKvCache | null)?.tensors[pastName];
 			if (previous && name.includes('encoder')) {
 				// The merged decoder's cached branch returns placeholders for the cross-attention cache.
 				if (tensor !== previous) disposeIfGpu(tensor);
@@ -178,7 +234,31 @@ export class WhisperRuntime {
 			batch,
 			positions,
 			logitsAt: (row, position) => logits.subarray((row * positions + position) * vocab, (row * positions + position + 1) * vocab),
-			cache: { batch, tensors: next }
+			cache: new MergedKvCache(batch, next)
+		};
+	}
+
+	async #fixedStep(
+		fixed: FixedCacheDecoder,
+		window: EncodedWindow,
+		ids: number[][],
+		cache: KvCache | null,
+		logitPositions: readonly number[] = ids[0]!.map((_, i) => i)
+	): Promise<StepOutput> {
+		const batch = ids.length;
+		const kv = (cache as FixedKvCache | null) ?? fixed.acquire(batch);
+		const logits = await fixed.step(await window.cross(), ids, kv, logitPositions);
+		const { vocab } = fixed.shape;
+		const count = logitPositions.length;
+		return {
+			batch,
+			positions: ids[0]!.length,
+			logitsAt: (row, position) => {
+				const at = logitPositions.indexOf(position);
+				if (at < 0) throw new RangeError(`Logits at position ${position} were not asked for.`);
+				return logits.subarray((row * count + at) * vocab, (row * count + at + 1) * vocab);
+			},
+			cache: kv
 		};
 	}
 
@@ -187,6 +267,10 @@ export class WhisperRuntime {
 	 * one prompt row that start a beam search). On WebGPU the rows are read back to the CPU.
 	 */
 	async selectRows(cache: KvCache, rows: number[]): Promise<KvCache> {
+		if (cache instanceof FixedKvCache) {
+			this.#fixed!.selectRows(cache, rows);
+			return cache;
+		}
 		const sameBatch = rows.length === cache.batch;
 		// Beams that kept their places (most steps, once the search settles) need no copy at all.
 		if (sameBatch && rows.every((row, i) => row === i)) return cache;
@@ -212,7 +296,7 @@ export class WhisperRuntime {
 			tensors[name] = new Tensor(tensor.type, out, [rows.length, ...tensor.dims.slice(1)]);
 		}
 		for (const [name, tensor] of Object.entries(cache.tensors)) if (tensors[name] !== tensor) disposeIfGpu(tensor);
-		return { batch: rows.length, tensors };
+		return new MergedKvCache(rows.length, tensors);
 	}
 
 	/**
@@ -265,6 +349,5 @@ export function permuteRowsInPlace(data: Float32Array | Uint16Array, batch: numb
 }
 
 export function disposeCache(cache: KvCache | null): void {
-	if (!cache) return;
-	for (const tensor of Object.values(cache.tensors)) disposeIfGpu(tensor);
+	cache?.dispose();
 }

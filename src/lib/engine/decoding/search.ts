@@ -4,7 +4,7 @@
  * each further step feeds only the new tokens and reuses the KV cache.
  */
 import { throwIfAborted } from './abort';
-import { applyRules, argmax, logSumExp, sample, topK } from './logits';
+import { applyRules, applyRulesAt, argmax, logSumExp, sample, topKInto, type RowHistory } from './logits';
 import { disposeCache, type EncodedWindow, type KvCache, type WhisperRuntime } from './runtime';
 import type { SpecialTokens } from './tokens';
 
@@ -48,8 +48,9 @@ export async function search(
 	options: SearchOptions
 ): Promise<SearchResult> {
 	throwIfAborted(options.signal);
-	const first = await runtime.step(window, [[...prompt]], null);
 	const sotIndex = prompt.lastIndexOf(specials.sot);
+	// Logits are read at two places only: the no-speech probability and the next token.
+	const first = await runtime.step(window, [[...prompt]], null, [...new Set([sotIndex, prompt.length - 1])]);
 	const sotLogits = first.logitsAt(0, sotIndex);
 	const noSpeechProb = Math.exp(sotLogits[specials.noSpeech]! - logSumExp(sotLogits));
 	const promptLogits = first.logitsAt(0, prompt.length - 1);
@@ -101,7 +102,13 @@ async function sampleSearch(
 	return rankBest(hyps);
 }
 
-/** Beam search with patience 1: stop once `beamSize` hypotheses have ended. */
+/**
+ * Beam search with patience 1: stop once `beamSize` hypotheses have ended. The live beams sit in
+ * typed arrays, [beam × maxSampled] tokens and log-probabilities plus a score and a last
+ * timestamp per beam, double-buffered: a step's rules and top-k run row after row over the one
+ * batch of logits, and the survivors are written into the other buffer by their source index,
+ * as the decoder's cache is reordered in place. Only a hypothesis that ends becomes an object.
+ */
 async function beamSearch(
 	runtime: WhisperRuntime,
 	window: EncodedWindow,
@@ -112,61 +119,162 @@ async function beamSearch(
 	options: SearchOptions
 ): Promise<Hypothesis> {
 	const beamSize = options.beamSize;
+	// openai takes beam_size + 1 candidates per beam, so that an ending one still leaves beam_size.
+	const perBeam = beamSize + 1;
+	const { eot, timestampBegin } = specials;
+	let beams = new BeamRows(beamSize, maxSampled);
+	let survivors = new BeamRows(beamSize, maxSampled);
+	const candidates = new Candidates(beamSize * perBeam);
+	const history: RowHistory = { count: 0, last: -1, penultimate: -1, lastTimestamp: -1 };
+	const sources: number[] = [];
+	const finished: Hypothesis[] = [];
 	let cache = promptCache;
 	// The prompt is one row; every beam starts from it, so the first step expands row 0 only.
-	let live: Hypothesis[] = [{ tokens: [], tokenLogprobs: [], sumLogprob: 0, done: false }];
-	let logitRows = [promptLogits];
-	const finished: Hypothesis[] = [];
+	let live = 1;
+	let rowLogits = (_row: number) => promptLogits;
 	try {
 		for (let n = 0; n < maxSampled; n++) {
-			const candidates: Array<{ source: number; token: number; logprob: number; score: number }> = [];
-			live.forEach((hyp, i) => {
-				const logits = logitRows[i]!;
-				const normalizer = applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
-				for (const token of topK(logits, beamSize + 1)) {
-					const logprob = logits[token]! - normalizer;
-					candidates.push({ source: i, token, logprob, score: hyp.sumLogprob + logprob });
+			candidates.clear();
+			for (let beam = 0; beam < live; beam++) {
+				const logits = rowLogits(beam);
+				beams.historyAt(beam, n, history);
+				const normalizer = applyRulesAt(logits, specials, options.timestamps, history);
+				const from = candidates.count;
+				const found = topKInto(logits, perBeam, candidates.token, from);
+				for (let c = from; c < from + found; c++) {
+					const logprob = logits[candidates.token[c]!]! - normalizer;
+					candidates.add(beam, logprob, beams.score[beam]! + logprob);
 				}
-			});
-			candidates.sort((a, b) => b.score - a.score);
-			const next: Hypothesis[] = [];
-			const sources: number[] = [];
+			}
+			const order = candidates.byScore();
+			let kept = 0;
 			const newlyFinished: Hypothesis[] = [];
-			for (const c of candidates) {
-				const parent = live[c.source]!;
-				if (c.token === specials.eot) {
-					newlyFinished.push({ tokens: parent.tokens, tokenLogprobs: parent.tokenLogprobs, sumLogprob: c.score, done: true });
+			for (const c of order) {
+				const parent = candidates.source[c]!;
+				const token = candidates.token[c]!;
+				if (token === eot) {
+					newlyFinished.push({ ...beams.hypothesis(parent, n), sumLogprob: candidates.score[c]!, done: true });
 				} else {
-					next.push({
-						tokens: [...parent.tokens, c.token],
-						tokenLogprobs: [...parent.tokenLogprobs, c.logprob],
-						sumLogprob: c.score,
-						done: false
-					});
-					sources.push(c.source);
+					survivors.extend(kept, beams, parent, n, token, candidates.logprob[c]!, candidates.score[c]!, timestampBegin);
+					sources[kept++] = parent;
 				}
-				if (next.length === beamSize) break;
+				if (kept === beamSize) break;
 			}
 			for (const hyp of newlyFinished) if (finished.length < beamSize) finished.push(hyp);
-			if (finished.length >= beamSize || next.length === 0 || n === maxSampled - 1) {
-				if (finished.length === 0) finished.push(...next);
+			if (finished.length >= beamSize || kept === 0 || n === maxSampled - 1) {
+				if (finished.length === 0) for (let beam = 0; beam < kept; beam++) finished.push(survivors.hypothesis(beam, n + 1));
 				break;
 			}
 			throwIfAborted(options.signal);
+			[beams, survivors] = [survivors, beams];
+			live = kept;
+			sources.length = kept;
 			cache = await runtime.selectRows(cache, sources);
-			const out = await runtime.step(
-				window,
-				next.map((h) => [h.tokens.at(-1)!]),
-				cache
-			);
+			const out = await runtime.step(window, beams.lastTokens(live, n + 1), cache);
 			cache = out.cache;
-			live = next;
-			logitRows = next.map((_, i) => out.logitsAt(i, 0));
+			rowLogits = (row) => out.logitsAt(row, 0);
 		}
 	} finally {
 		disposeCache(cache);
 	}
 	return rankBest(finished);
+}
+
+/** The live beams of a search: tokens and log-probabilities row by row, a score and last timestamp each. */
+class BeamRows {
+	readonly tokens: Int32Array;
+	readonly logprobs: Float32Array;
+	readonly score: Float64Array;
+	readonly lastTimestamp: Int32Array;
+	constructor(
+		beams: number,
+		readonly width: number
+	) {
+		this.tokens = new Int32Array(beams * width);
+		this.logprobs = new Float32Array(beams * width);
+		this.score = new Float64Array(beams);
+		this.lastTimestamp = new Int32Array(beams).fill(-1);
+	}
+
+	historyAt(beam: number, count: number, into: RowHistory): void {
+		const at = beam * this.width + count;
+		into.count = count;
+		into.last = count >= 1 ? this.tokens[at - 1]! : -1;
+		into.penultimate = count >= 2 ? this.tokens[at - 2]! : -1;
+		into.lastTimestamp = this.lastTimestamp[beam]!;
+	}
+
+	/** Row `beam` becomes `parent`'s `count` tokens of `from`, plus `token`. */
+	extend(
+		beam: number,
+		from: BeamRows,
+		parent: number,
+		count: number,
+		token: number,
+		logprob: number,
+		score: number,
+		timestampBegin: number
+	): void {
+		const to = beam * this.width;
+		const source = parent * from.width;
+		this.tokens.set(from.tokens.subarray(source, source + count), to);
+		this.logprobs.set(from.logprobs.subarray(source, source + count), to);
+		this.tokens[to + count] = token;
+		this.logprobs[to + count] = logprob;
+		this.score[beam] = score;
+		this.lastTimestamp[beam] = token >= timestampBegin ? token : from.lastTimestamp[parent]!;
+	}
+
+	lastTokens(beams: number, count: number): number[][] {
+		return Array.from({ length: beams }, (_, beam) => [this.tokens[beam * this.width + count - 1]!]);
+	}
+
+	hypothesis(beam: number, count: number): Hypothesis {
+		const at = beam * this.width;
+		return {
+			tokens: Array.from(this.tokens.subarray(at, at + count)),
+			tokenLogprobs: Array.from(this.logprobs.subarray(at, at + count)),
+			sumLogprob: this.score[beam]!,
+			done: false
+		};
+	}
+}
+
+/** One step's candidates (each beam's best tokens), in typed arrays reused from step to step. */
+class Candidates {
+	readonly source: Int32Array;
+	readonly token: Int32Array;
+	readonly logprob: Float64Array;
+	readonly score: Float64Array;
+	readonly #order: number[] = [];
+	count = 0;
+	constructor(capacity: number) {
+		this.source = new Int32Array(capacity);
+		this.token = new Int32Array(capacity);
+		this.logprob = new Float64Array(capacity);
+		this.score = new Float64Array(capacity);
+	}
+	clear(): void {
+		this.count = 0;
+	}
+	/** Records the candidate whose token topKInto wrote at index `count`. */
+	add(source: number, logprob: number, score: number): void {
+		this.source[this.count] = source;
+		this.logprob[this.count] = logprob;
+		this.score[this.count] = score;
+		this.count++;
+	}
+	/** Indices, best score first; ties keep their order (beam, then rank), as openai's stable sort does. */
+	byScore(): readonly number[] {
+		const order = this.#order;
+		order.length = 0;
+		for (let c = 0; c < this.count; c++) {
+			let at = order.length;
+			while (at > 0 && this.score[order[at - 1]!]! < this.score[c]!) at--;
+			order.splice(at, 0, c);
+		}
+		return order;
+	}
 }
 
 /** openai's MaximumLikelihoodRanker without a length penalty: log-probability per token. */
