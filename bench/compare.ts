@@ -7,7 +7,7 @@
  * models are converted from), all with the same threads, temperatures and thresholds, greedy
  * and with 5 beams. Prints the tables and writes bench/RESULTS.md. Never fails on speed.
  *
- * Options: --models tiny.en,base  --minutes 10  --beams 1,5  --no-browser  --no-webgpu
+ * Options: --models tiny.en,base  --minutes 10  --beams 1,5  --dtypes q8,fp32,fp16,q4  --no-browser  --no-webgpu
  * Needs `npm run build` (for the browser rows) and the models from `npm run models:prepare`.
  */
 import { spawn } from 'node:child_process';
@@ -22,7 +22,7 @@ import { startServer } from '../tests/support/server';
 import { characterErrorRate, wordErrorRate } from '../tests/support/wer';
 import { runInBrowser } from './engines/browser';
 import { describeMachine, processMemoryMb, today } from './machine';
-import { EVENT_PREFIX, type EngineEvent, type EngineJob } from './engines/protocol';
+import { EVENT_PREFIX, type EngineEvent, type EngineJob, type GcCounts } from './engines/protocol';
 import { workload, type WorkItem } from './workload';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +37,8 @@ const flag = (name: string) => process.argv.includes(`--${name}`);
 const models = option('models', 'tiny.en,base').split(',');
 const longMinutes = Number(option('minutes', '10'));
 const beams = option('beams', '1,5').split(',').map(Number);
+/** Koe's dtypes to run (all by default: q8, fp32, fp16 and q4 greedy; q8 and fp32 with beams). */
+const koeDtypes = option('dtypes', 'q8,fp32,fp16,q4').split(',');
 const threads = os.cpus().length;
 
 interface Row {
@@ -45,7 +47,7 @@ interface Row {
 	dtype: string;
 	beam: number;
 	loadSeconds: number;
-	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string }>;
+	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string; gc?: GcCounts }>;
 }
 
 /** Runs an engine in a child process (protocol.ts), sampling its memory per file. */
@@ -79,7 +81,8 @@ function runChild(
 						item: byPath.get(event.path)!,
 						seconds: event.seconds,
 						peakRssMb: Math.max(peak, processMemoryMb(child.pid!)),
-						text: event.text
+						text: event.text,
+						...(event.gc ? { gc: event.gc } : {})
 					});
 			}
 		});
@@ -92,8 +95,15 @@ function runChild(
 	});
 }
 
-function koeNode(model: string, dtype: string, beam: number, items: WorkItem[]) {
-	const job: EngineJob = { model, dtype, beamSize: beam, threads, files: items.map((i) => ({ path: i.path, language: i.language })) };
+function koeNode(model: string, dtype: string, beam: number, items: WorkItem[], decoder: EngineJob['decoder'] = 'fixed-cache') {
+	const job: EngineJob = {
+		model,
+		dtype,
+		beamSize: beam,
+		threads,
+		decoder,
+		files: items.map((i) => ({ path: i.path, language: i.language }))
+	};
 	return runChild(process.execPath, ['--import', 'tsx', 'bench/engines/koe-node.ts', JSON.stringify(job)], job, items);
 }
 
@@ -112,10 +122,17 @@ const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFix
 const ratio = (value: number) => (Number.isFinite(value) && value > 0 && value < 0.1 ? value.toPrecision(2) : fmt(value, 2));
 const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '–');
 
+/** The row's garbage collections over all its files ("–" for engines that do not report them). */
+function gcCounts(row: Row): string {
+	if (!row.files.every((f) => f.gc)) return '–';
+	const sum = (kind: keyof GcCounts) => row.files.reduce((total, f) => total + f.gc![kind], 0);
+	return `${sum('minor')} / ${sum('major')}`;
+}
+
 function summaryTable(rows: Row[]): string {
 	const lines = [
-		'| engine | model | dtype | beam | files | audio s | wall s | realtime | vs faster-whisper int8 | peak RSS MB | error rate, recordings (mean) | WER, long file | load s |',
-		'|---|---|---|---|---|---|---|---|---|---|---|---|---|'
+		'| engine | model | dtype | beam | files | audio s | wall s | realtime | vs faster-whisper int8 | peak RSS MB | error rate, recordings (mean) | WER, long file | GCs minor / major | load s |',
+		'|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'
 	];
 	for (const row of rows) {
 		const audio = row.files.reduce((sum, f) => sum + f.item.audioSeconds, 0);
@@ -129,7 +146,7 @@ function summaryTable(rows: Row[]): string {
 		const long = row.files.find((f) => f.item.name.includes('-min file'));
 		const meanRate = recordings.reduce((sum, f) => sum + errorRate(f.item, f.text), 0) / recordings.length;
 		lines.push(
-			`| ${row.engine} | ${row.model} | ${row.dtype} | ${row.beam} | ${row.files.length} | ${fmt(audio)} | ${fmt(wall)} | ${fmt(audio / wall)}x | ${ratio(peerWall / wall)} | ${fmt(Math.max(...row.files.map((f) => f.peakRssMb)), 0)} | ${percent(meanRate)} | ${long ? percent(errorRate(long.item, long.text)) : '–'} | ${fmt(row.loadSeconds, 2)} |`
+			`| ${row.engine} | ${row.model} | ${row.dtype} | ${row.beam} | ${row.files.length} | ${fmt(audio)} | ${fmt(wall)} | ${fmt(audio / wall)}x | ${ratio(peerWall / wall)} | ${fmt(Math.max(...row.files.map((f) => f.peakRssMb)), 0)} | ${percent(meanRate)} | ${long ? percent(errorRate(long.item, long.text)) : '–'} | ${gcCounts(row)} | ${fmt(row.loadSeconds, 2)} |`
 		);
 	}
 	return lines.join('\n');
@@ -167,9 +184,25 @@ try {
 			for (const dtype of ['int8', 'float32'])
 				report({ engine: 'faster-whisper', model, dtype, beam, ...(await fasterWhisper(model, dtype, beam, items)) });
 			// Beam search multiplies the decoder's work; the slowest dtypes are measured greedy only.
-			for (const dtype of beam === 1 ? ['q8', 'fp32', 'fp16', 'q4'] : ['q8', 'fp32']) {
-				report({ engine: 'koe server (onnxruntime-node)', model, dtype, beam, ...(await koeNode(model, dtype, beam, items)) });
+			// fp32 and q8 run the fixed-capacity decoder (the models we convert have it); the merged
+			// decoder's q8 row is the one it replaced, and what runs for models from the hub.
+			for (const dtype of (beam === 1 ? ['q8', 'fp32', 'fp16', 'q4'] : ['q8', 'fp32']).filter((d) => koeDtypes.includes(d))) {
+				const decoder = dtype === 'q8' || dtype === 'fp32' ? 'fixed-cache' : 'merged';
+				report({
+					engine: `koe server (onnxruntime-node), ${decoder} decoder`,
+					model,
+					dtype,
+					beam,
+					...(await koeNode(model, dtype, beam, items, decoder))
+				});
 			}
+			report({
+				engine: 'koe server (onnxruntime-node), merged decoder',
+				model,
+				dtype: 'q8',
+				beam,
+				...(await koeNode(model, 'q8', beam, items, 'merged'))
+			});
 		}
 		if (server) {
 			const browser = await runInBrowser({ device: 'wasm', model, items, url: server.url });

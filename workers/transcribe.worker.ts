@@ -22,6 +22,7 @@ import {
 	type EngineDevice,
 	type LoadedModel,
 	type ModelSource,
+	type OrtClasses,
 	type TranscribeProgress
 } from '$lib/engine';
 import type { Transcript } from '$lib/core/transcript';
@@ -87,7 +88,7 @@ const api: EngineApi = {
 			loaded = undefined;
 			loadedKey = '';
 			try {
-				loaded = await loadModel({ model: getModel(modelId), device, source, onProgress });
+				loaded = await loadModel({ model: getModel(modelId), device, source, ort: ort as unknown as OrtClasses, onProgress });
 			} catch (error) {
 				throw engineFailure(error, 'load', navigator.onLine);
 			}

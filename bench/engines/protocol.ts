@@ -10,10 +10,20 @@ export interface EngineJob {
 	dtype: string;
 	beamSize: number;
 	threads: number;
+	/** Koe: which decoder runs (the fixed-capacity one where the model has it, by default). */
+	decoder?: 'fixed-cache' | 'merged';
 	files: Array<{ path: string; language: string }>;
 }
 
 export type EngineEvent =
-	{ event: 'loaded'; seconds: number } | { event: 'start'; path: string } | { event: 'done'; path: string; seconds: number; text: string };
+	| { event: 'loaded'; seconds: number }
+	| { event: 'start'; path: string }
+	/** `gc`: Koe's garbage collections during the file, by kind (V8's minor and major). */
+	| { event: 'done'; path: string; seconds: number; text: string; gc?: GcCounts };
+
+export interface GcCounts {
+	minor: number;
+	major: number;
+}
 
 export const EVENT_PREFIX = 'BENCH ';

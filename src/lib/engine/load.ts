@@ -2,15 +2,14 @@
  * @file Loading a Whisper model for a device: transformers.js's pipeline objects, from the hub or
  * a local folder, in the precisions the registry picks for the device.
  */
-import { pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import { env, pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
 import { decoderShape } from './decoding/runtime';
 import {
 	executionDevice,
-	FIXED_CACHE_DTYPES,
-	FIXED_CACHE_GRAPHS,
-	onnxFile,
+	fixedCacheFiles,
 	selectDtypes,
+	type Dtype,
 	type EngineDevice,
 	type ModelEntry,
 	type WhisperDtypes
@@ -55,9 +54,10 @@ export async function loadModel({ model, device, source, dtypes, threads, ort, o
 
 /**
  * The fixed-capacity decoder beside the merged one, in the decoder's precision, where it can
- * run: on the CPU in Node, from a local folder (our converted models have it; hub repositories
- * do not). Elsewhere, or when the files are absent, the merged decoder runs and nothing changes.
- * The merged decoder stays loaded: word timestamps read its cross-attention outputs.
+ * run: on the CPU in Node and on WASM in the browser, from a local folder or our server's
+ * /models/ (the models we convert have it; hub repositories do not). Elsewhere, or when the files
+ * are absent, the merged decoder runs and nothing changes. The merged decoder stays loaded:
+ * word timestamps read its cross-attention outputs.
  */
 async function loadFixedCache(
 	ort: OrtClasses,
@@ -65,22 +65,50 @@ async function loadFixedCache(
 	model: ModelEntry,
 	device: EngineDevice,
 	source: ModelSource,
-	dtype: WhisperDtypes['decoder_model_merged'],
+	dtype: Dtype,
 	threads: number | undefined
 ): Promise<FixedCacheDecoder | undefined> {
-	if (device !== 'cpu' || source.kind !== 'local' || !FIXED_CACHE_DTYPES.includes(dtype)) return undefined;
+	const files = fixedCacheFiles(device, dtype);
+	if (files.length === 0 || source.kind !== 'local') return undefined;
 	const folder = `${source.root.replace(/\/$/, '')}/${model.localName}/`;
-	const options = { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) };
+	const provider = executionDevice(device);
+	const options = { executionProviders: [provider], ...(threads ? { intraOpNumThreads: threads } : {}) };
 	try {
-		const [crossKv, decoder] = await Promise.all(
-			[FIXED_CACHE_GRAPHS.crossKv, FIXED_CACHE_GRAPHS.decoder].map((graph) =>
-				ort.InferenceSession.create(folder + onnxFile(graph, dtype), options)
-			)
-		);
-		return new FixedCacheDecoder(ort, crossKv!, decoder!, decoderShape(pipe));
+		// One graph at a time: the browser holds a file's bytes only while its session is made.
+		const sessions = [];
+		for (const file of files) {
+			const bytesOrPath = await graphSource(folder + file);
+			if (bytesOrPath === null) return undefined;
+			sessions.push(
+				await (typeof bytesOrPath === 'string'
+					? ort.InferenceSession.create(bytesOrPath, options)
+					: ort.InferenceSession.create(bytesOrPath, options))
+			);
+		}
+		const [crossKv, decoder] = sessions;
+		return new FixedCacheDecoder(ort, crossKv!, decoder!, decoderShape(pipe), provider === 'cpu');
 	} catch (error) {
 		// A folder converted before these graphs existed: the merged decoder does the work.
 		if (error instanceof Error && /doesn't exist|no such file|ENOENT/i.test(error.message)) return undefined;
 		throw error;
 	}
+}
+
+/**
+ * What onnxruntime opens for one graph: in Node its path (onnxruntime-node reads the file); in the
+ * browser its bytes, kept in transformers.js's own Cache API store beside the model's other files
+ * so that a second visit reads them offline. null: the server has no such file.
+ */
+async function graphSource(url: string): Promise<string | Uint8Array | null> {
+	if (typeof caches === 'undefined' || !env.useBrowserCache) return url;
+	const cache = await caches.open(env.cacheKey);
+	let response = await cache.match(url);
+	if (!response) {
+		// Offline with a model cached before these graphs existed: the merged decoder does the work.
+		response = await fetch(url).catch(() => undefined);
+		if (!response || response.status === 404) return null;
+		if (!response.ok) throw new Error(`Could not download ${url} (HTTP ${response.status}).`);
+		await cache.put(url, response.clone());
+	}
+	return new Uint8Array(await response.arrayBuffer());
 }

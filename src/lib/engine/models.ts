@@ -134,5 +134,13 @@ export function onnxFiles(device: EngineDevice): string[] {
  * The fixed-capacity decoder's two graphs (scripts/models/fixed_cache.py), built for our local
  * models in these precisions. Hub repositories do not have them: the merged decoder runs there.
  */
-export const FIXED_CACHE_GRAPHS = { crossKv: 'cross_kv_model', decoder: 'decoder_fixed_cache_model' } as const;
-export const FIXED_CACHE_DTYPES: readonly Dtype[] = ['fp32', 'q8'];
+const FIXED_CACHE_GRAPHS = ['cross_kv_model', 'decoder_fixed_cache_model'] as const;
+const FIXED_CACHE_DTYPES: readonly Dtype[] = ['fp32', 'q8'];
+/** Devices whose decoder cache lives in CPU memory (on WebGPU it would have to stay on the GPU: not yet). */
+const FIXED_CACHE_DEVICES: readonly EngineDevice[] = ['cpu', 'wasm'];
+
+/** The fixed-capacity decoder's two files (cross-attention keys/values first) a device opens, if any. */
+export function fixedCacheFiles(device: EngineDevice, dtype: Dtype = selectDtypes(device).decoder_model_merged): string[] {
+	if (!FIXED_CACHE_DEVICES.includes(device) || !FIXED_CACHE_DTYPES.includes(dtype)) return [];
+	return FIXED_CACHE_GRAPHS.map((graph) => onnxFile(graph, dtype));
+}

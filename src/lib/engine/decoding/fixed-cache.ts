@@ -91,8 +91,15 @@ export class FixedCacheDecoder {
 	/** Staging for the rows a reorder moves (grown on demand, kept). */
 	#scratch = new Float32Array(0);
 
-	constructor(ort: OrtClasses, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape) {
+	/**
+	 * Whether a run writes into output tensors passed to it: onnxruntime-node does; onnxruntime-web
+	 * binds a copy of them in its WASM heap and never copies back, so there outputs come back new.
+	 */
+	readonly #fillsOutputs: boolean;
+
+	constructor(ort: OrtClasses, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape, fillsOutputs: boolean) {
 		this.#ort = ort;
+		this.#fillsOutputs = fillsOutputs;
 		this.#crossKv = crossKv;
 		this.#decoder = decoder;
 		this.shape = shape;
@@ -101,6 +108,8 @@ export class FixedCacheDecoder {
 	/** The cross-attention keys/values of an encoded window, into buffers reused across windows. */
 	async crossKv(hidden: Float32Array): Promise<CrossKv> {
 		const { layers, heads, frames, headDim } = this.shape;
+		const states = new this.#ort.Tensor('float32', hidden, [1, frames, hidden.length / frames]);
+		if (!this.#fillsOutputs) return new CrossKv(await this.#crossKv.run({ encoder_hidden_states: states }));
 		const outputs =
 			this.#freeCross.pop() ??
 			Object.fromEntries(
@@ -114,13 +123,12 @@ export class FixedCacheDecoder {
 					)
 				).flat()
 			);
-		const states = new this.#ort.Tensor('float32', hidden, [1, frames, hidden.length / frames]);
 		await this.#crossKv.run({ encoder_hidden_states: states }, outputs);
 		return new CrossKv(outputs);
 	}
 
 	releaseCross(cross: CrossKv): void {
-		this.#freeCross.push(cross.feeds);
+		if (this.#fillsOutputs) this.#freeCross.push(cross.feeds);
 	}
 
 	/** An empty cache for `batch` rows (buffers come back from decodes that ended). */
@@ -161,7 +169,7 @@ export class FixedCacheDecoder {
 			feeds[`past_value.${layer}`] = new Tensor('float32', cache.values[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
 		}
 		// One-token steps write into buffers kept with the cache; the prompt's run allocates once.
-		const outputs = tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : null;
+		const outputs = this.#fillsOutputs && tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : null;
 		const results = outputs ? await this.#decoder.run(feeds, outputs) : await this.#decoder.run(feeds);
 		for (let layer = 0; layer < layers; layer++) {
 			writeAt(cache.keys[layer]!, results[`key.${layer}`]!.data as Float32Array, cache.offset, tokens, batch * heads, capacity, headDim);

@@ -92,10 +92,8 @@ function timestampRulesAt(logits: Float32Array, tokens: SpecialTokens, timestamp
 	for (let i = timestampBegin; i < logits.length; i++) if (logits[i]! > maxTimestamp) maxTimestamp = logits[i]!;
 	const shift = Math.max(maxText, maxTimestamp);
 	if (shift === -Infinity) return -Infinity;
-	let textSum = 0;
-	for (let i = 0; i < timestampBegin; i++) textSum += Math.exp(logits[i]! - shift);
-	let timestampSum = 0;
-	for (let i = timestampBegin; i < logits.length; i++) timestampSum += Math.exp(logits[i]! - shift);
+	const textSum = sumExp(logits, shift, 0, timestampBegin);
+	const timestampSum = sumExp(logits, shift, timestampBegin, logits.length);
 	// Compared as log-probabilities in openai's code; both sides share the same normaliser.
 	const timestampMass = shift + Math.log(timestampSum);
 	if (timestampMass > maxText) {
@@ -120,9 +118,14 @@ export function logSumExp(values: ArrayLike<number>, from = 0, to = values.lengt
 	let max = -Infinity;
 	for (let i = from; i < to; i++) if (values[i]! > max) max = values[i]!;
 	if (max === -Infinity) return -Infinity;
+	return max + Math.log(sumExp(values, max, from, to));
+}
+
+/** Sum of exp(values[i] - shift) over [from, to), shift being at least their maximum. */
+function sumExp(values: ArrayLike<number>, shift: number, from: number, to: number): number {
 	let sum = 0;
-	for (let i = from; i < to; i++) sum += Math.exp(values[i]! - max);
-	return max + Math.log(sum);
+	for (let i = from; i < to; i++) sum += Math.exp(values[i]! - shift);
+	return sum;
 }
 
 export function argmax(values: ArrayLike<number>): number {
@@ -176,17 +179,16 @@ export function seededRandom(seed: number): () => number {
 export function sample(logits: ArrayLike<number>, temperature: number, random: () => number = Math.random): number {
 	let max = -Infinity;
 	for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-	const weights = new Float64Array(logits.length);
+	// Two passes over the row instead of a weights array per draw (a vocabulary of float64s per
+	// row per step was most of a fallback's garbage).
 	let total = 0;
-	for (let i = 0; i < logits.length; i++) {
-		const w = logits[i]! === -Infinity ? 0 : Math.exp((logits[i]! - max) / temperature);
-		weights[i] = w;
-		total += w;
-	}
+	for (let i = 0; i < logits.length; i++) if (logits[i]! !== -Infinity) total += Math.exp((logits[i]! - max) / temperature);
 	let r = random() * total;
-	for (let i = 0; i < weights.length; i++) {
-		r -= weights[i]!;
-		if (r <= 0 && weights[i]! > 0) return i;
+	for (let i = 0; i < logits.length; i++) {
+		if (logits[i]! === -Infinity) continue;
+		const w = Math.exp((logits[i]! - max) / temperature);
+		r -= w;
+		if (r <= 0 && w > 0) return i;
 	}
 	return argmax(logits);
 }
