@@ -133,7 +133,9 @@ export class FixedCacheDecoder {
 
 	/** An empty cache for `batch` rows (buffers come back from decodes that ended). */
 	acquire(batch: number): FixedKvCache {
-		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, batch, (done) => this.#freeCaches.push(done));
+		// A cache disposed twice must not be handed to two decodes at once.
+		const release = (done: FixedKvCache) => void (this.#freeCaches.includes(done) || this.#freeCaches.push(done));
+		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, batch, release);
 		cache.grow(batch);
 		cache.batch = batch;
 		cache.offset = 0;

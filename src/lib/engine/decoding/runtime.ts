@@ -58,7 +58,7 @@ export class EncodedWindow {
 	/** The fixed-capacity decoder's cross-attention keys/values, computed on first use. */
 	cross(): Promise<CrossKv> {
 		if (!this.fixed) throw new Error('This window was encoded for the merged decoder.');
-		return (this.#cross ??= this.fixed.crossKv(this.hidden.data as Float32Array));
+		return (this.#cross ??= this.fixed.crossKv(toFloat32(this.hidden)));
 	}
 	forBatch(batch: number): Tensor {
 		let tensor = this.#batched.get(batch);
@@ -153,11 +153,6 @@ export class WhisperRuntime {
 		this.#pipe = pipe;
 		this.#model = pipe.model as unknown as WhisperInternals;
 		this.#fixed = fixed;
-	}
-
-	/** Which decoder the loop runs: for logs and benchmarks. */
-	get decoder(): 'fixed-cache' | 'merged' {
-		return this.#fixed ? 'fixed-cache' : 'merged';
 	}
 
 	get generationConfig(): Record<string, unknown> {
