@@ -20,7 +20,7 @@ export interface LoadedModel {
 	model: ModelEntry;
 	device: EngineDevice;
 	pipe: AutomaticSpeechRecognitionPipeline;
-	/** The decoder whose cache stays in place, when the model folder has it (CPU only, for now). */
+	/** The decoder whose cache stays in place, when the model folder has it (on the CPU and on WASM). */
 	fixedCache?: FixedCacheDecoder;
 }
 
@@ -33,8 +33,9 @@ export interface LoadOptions {
 	/** CPU threads per model call (onnxruntime's own default when absent: the physical cores). */
 	threads?: number;
 	/**
-	 * The onnxruntime package transformers.js runs on (onnxruntime-node): given, the fixed-capacity
-	 * decoder is loaded where the model has one.
+	 * The onnxruntime package transformers.js runs on (onnxruntime-node on the server,
+	 * onnxruntime-web in the page's worker): given, the fixed-capacity decoder is loaded where the
+	 * model has one.
 	 */
 	ort?: OrtClasses;
 	onProgress?: (info: ProgressInfo) => void;
