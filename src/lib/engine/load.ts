@@ -102,14 +102,14 @@ async function loadFixedCache(
  */
 async function graphSource(url: string): Promise<string | Uint8Array | null> {
 	if (typeof caches === 'undefined' || !env.useBrowserCache) return url;
-	const cache = await caches.open(env.cacheKey);
-	let response = await cache.match(url);
-	if (!response) {
-		// Offline with a model cached before these graphs existed: the merged decoder does the work.
-		response = await fetch(url).catch(() => undefined);
-		if (!response || response.status === 404) return null;
-		if (!response.ok) throw new Error(`Could not download ${url} (HTTP ${response.status}).`);
-		await cache.put(url, response.clone());
-	}
+	const cache = await caches.open(env.cacheKey).catch(() => undefined);
+	const cached = await cache?.match(url);
+	if (cached) return new Uint8Array(await cached.arrayBuffer());
+	// Offline with a model cached before these graphs existed: the merged decoder does the work.
+	const response = await fetch(url).catch(() => undefined);
+	if (!response || response.status === 404) return null;
+	if (!response.ok) throw new Error(`Could not download ${url} (HTTP ${response.status}).`);
+	// Storage full: the graph still runs for this visit (the page says the model was not kept).
+	await cache?.put(url, response.clone()).catch(() => undefined);
 	return new Uint8Array(await response.arrayBuffer());
 }
