@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findLanguage, getLanguage, LANGUAGES, LANGUAGE_CODES } from '$lib/core/languages';
 import { dtw, medianFilter, mergePunctuations, splitWords, type WordTiming } from '$lib/engine/decoding/alignment';
 import { compressionRatio } from '$lib/engine/decoding/compression';
-import { applyRules, applyTimestampRules, logSumExp, sample, seededRandom, suppressTokens, topK } from '$lib/engine/decoding/logits';
+import { applyRules, applyTimestampRules, logSumExp, sample, seededRandom, suppressTokens, topKInto } from '$lib/engine/decoding/logits';
 import { permuteRowsInPlace } from '$lib/engine/decoding/runtime';
 import { splitByTimestamps } from '$lib/engine/decoding/segments';
 import { buildPrompt, readSpecialTokens, sotSequence, type SpecialTokens } from '$lib/engine/decoding/tokens';
@@ -96,10 +96,12 @@ describe('logit rules', () => {
 		expect(allowed(logits).some((id) => id >= specials.noTimestamps)).toBe(false);
 	});
 
-	it('logSumExp and topK', () => {
+	it('logSumExp and topKInto', () => {
 		expect(logSumExp([0, 0])).toBeCloseTo(Math.log(2));
 		expect(logSumExp([-Infinity, -Infinity])).toBe(-Infinity);
-		expect(topK([1, 5, -Infinity, 3, 4], 3)).toEqual([1, 4, 3]);
+		const best = new Int32Array(3);
+		expect(topKInto([1, 5, -Infinity, 3, 4], 3, best, 0)).toBe(3);
+		expect([...best]).toEqual([1, 4, 3]);
 	});
 });
 

@@ -134,15 +134,10 @@ export function argmax(values: ArrayLike<number>): number {
 	return best;
 }
 
-/** The `k` largest entries, best first (k is small: beam size + 1); ties keep index order. */
-export function topK(values: ArrayLike<number>, k: number): number[] {
-	const out = new Int32Array(k);
-	return Array.from(out.subarray(0, topKInto(values, k, out, 0)));
-}
-
 /**
- * topK written into `out` from index `at`, without allocating (beam search calls it per beam
- * per step); returns how many were found (fewer than k when the rest are -Infinity).
+ * The `k` largest entries (k is small: beam size + 1), best first, ties in index order, written
+ * into `out` from index `at` without allocating (beam search calls it per beam per step);
+ * returns how many were found (fewer than k when the rest are -Infinity).
  */
 export function topKInto(values: ArrayLike<number>, k: number, out: Int32Array, at: number): number {
 	let found = 0;
