@@ -29,6 +29,7 @@ import type { Transcript } from '$lib/core/transcript';
 import { SileroVad, useVoiceDetector, voiceDetector, type OnnxRuntime } from '$lib/engine/vad';
 import { LiveTranscriber, type LiveLine } from '$lib/engine/live';
 import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
+import { wasmBuild, wasmThreads, type WasmBuild } from '$lib/browser/wasm-runtime';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
@@ -84,6 +85,7 @@ const api: EngineApi = {
 			await endLive();
 			await previous; // a cancelled run may still be using the model we are about to dispose
 			useModelSource(source);
+			startRuntime(device);
 			await loaded?.pipe.dispose();
 			loaded = undefined;
 			loadedKey = '';
@@ -163,18 +165,22 @@ const api: EngineApi = {
 	}
 };
 
-/**
- * onnxruntime-web initialises its WASM runtime once per worker, so the build is chosen up front:
- * the asyncify build carries the WebGPU provider; the plain one is what transformers.js itself
- * picks where WebGPU is absent (older Safari runs the asyncify build poorly).
- */
-function configureRuntime(): void {
+/** The build the runtime was started with: set by the first load, for the worker's lifetime. */
+let runtime: WasmBuild | undefined;
+
+/** Points onnxruntime-web at the build `device` needs, before its first session starts it. */
+function startRuntime(device: EngineDevice): void {
+	const build = wasmBuild(device);
+	if (runtime === build) return;
+	// The page replaces a worker whose build does not suit the device (EngineWorker.load).
+	if (runtime) throw new Error(`This worker runs onnxruntime-web's ${runtime} build, which cannot run on ${device}.`);
 	const wasm = env.backends.onnx.wasm;
 	if (!wasm) return;
-	wasm.wasmPaths = 'gpu' in navigator ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
+	wasm.wasmPaths = build === 'asyncify' ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
+	wasm.numThreads = wasmThreads(navigator.hardwareConcurrency, globalThis.crossOriginIsolated === true);
+	runtime = build;
 }
 
-configureRuntime();
 // Silero VAD (2 MB), fetched from our origin on the first transcription that skips silence.
 useVoiceDetector(async () => {
 	const response = await fetch(sileroUrl);

@@ -39,6 +39,10 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 	const fixedCache = ['cross_kv_model_quantized.onnx', 'decoder_fixed_cache_model_quantized.onnx'];
 	if (testInfo.project.name === 'webgpu') expect(graphs).not.toContain(fixedCache[1]);
 	else expect(graphs).toEqual(expect.arrayContaining(fixedCache));
+	// Only WebGPU's provider needs onnxruntime-web's asyncify build, slower on every call.
+	const runtimes = graphs.filter((name) => /^ort-wasm-simd-threaded.*\.wasm$/.test(name));
+	expect(runtimes).not.toHaveLength(0);
+	for (const name of runtimes) expect(name.includes('asyncify'), name).toBe(testInfo.project.name === 'webgpu');
 
 	const srtPath = await download(page, 'srt', testInfo.outputPath('jfk.srt'));
 	// ffmpeg parses the subtitles and re-muxes them; a malformed file makes it fail.

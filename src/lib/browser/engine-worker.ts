@@ -15,6 +15,7 @@ import type { LiveLine } from '$lib/engine/live';
 import type { EngineApi } from '$workers/transcribe.worker';
 import { recovery, workerLost, type EngineFailure } from './failures';
 import { evictModel } from './model-size';
+import { wasmBuild, type WasmBuild } from './wasm-runtime';
 
 /** Reads `count` samples from `start` of the media being transcribed. */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
@@ -26,12 +27,18 @@ interface Connection {
 	lost: Promise<never>;
 	/** Stops watching for the worker's end (before the page ends it itself). */
 	unwatch: AbortController;
+	/** The onnxruntime-web build the worker's first load started, for the worker's lifetime. */
+	build?: WasmBuild;
 }
 
 export class EngineWorker {
 	#connection: Connection | undefined;
 
 	async load(model: ModelEntry, device: EngineDevice, source: ModelSource, onProgress: (info: ProgressInfo) => void): Promise<void> {
+		// A worker keeps the onnxruntime-web build its first model started; another device may need another.
+		const build = wasmBuild(device);
+		if (this.#connection?.build && this.#connection.build !== build) this.#disconnect();
+		this.#connect().build ??= build;
 		try {
 			await this.#call((engine) => engine.load(model.id, device, source, Comlink.proxy(onProgress)));
 		} catch (error) {
