@@ -28,8 +28,8 @@ export interface LoadOptions {
 	model: ModelEntry;
 	device: EngineDevice;
 	source: ModelSource;
-	/** Precision per graph; by default the device's choice from the registry. */
-	dtypes?: WhisperDtypes;
+	/** The precision of both graphs; by default the device's choice from the registry (selectDtypes). */
+	dtype?: Dtype;
 	/** CPU threads per model call (onnxruntime's own default when absent: the physical cores). */
 	threads?: number;
 	/**
@@ -41,8 +41,8 @@ export interface LoadOptions {
 	onProgress?: (info: ProgressInfo) => void;
 }
 
-export async function loadModel({ model, device, source, dtypes, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
-	const chosen = dtypes ?? selectDtypes(device);
+export async function loadModel({ model, device, source, dtype, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
+	const chosen = selectDtypes(device, dtype);
 	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
 		device: executionDevice(device),
 		dtype: chosen,

@@ -37,7 +37,7 @@ const load = (id: string, dtype: Dtype, fixed: boolean) =>
 		model: getModel(id),
 		device: 'cpu',
 		source: localSource,
-		dtypes: { encoder_model: dtype, decoder_model_merged: dtype },
+		dtype,
 		...(fixed ? { ort: nodeOrt } : {})
 	});
 
