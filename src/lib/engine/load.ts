@@ -42,7 +42,7 @@ export interface LoadOptions {
 }
 
 export async function loadModel({ model, device, source, dtype, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
-	const chosen = selectDtypes(device, dtype);
+	const chosen = selectDtypes(device, dtype, source.kind);
 	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
 		device: executionDevice(device),
 		dtype: chosen,

@@ -2,6 +2,7 @@
  * @file The Whisper model registry, as data. The UI and the server read this table and never
  * branch on a model's name; `selectDtypes` is the one place that maps a device to precisions.
  */
+import type { ModelSource } from './model-source';
 
 /** Where a model runs. `webgpu-f16` is WebGPU on an adapter with the `shader-f16` feature. */
 export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
@@ -89,11 +90,13 @@ const DTYPES_BY_DEVICE: Readonly<Record<EngineDevice, WhisperDtypes>> = Object.f
  * in two files: `_quantized` with unsigned weights, the faster in WASM (tiny.en's encoder 485 ms
  * against 659 ms, onnxruntime-web, 2 threads), and `_int8` with signed ones, the faster for
  * native onnxruntime's int8 kernels (base's encoder 197 ms against 295 ms, 2 cores, 2026-12-02).
- * The q8 decoders are signed in their one file.
+ * The q8 decoders are signed in their one file. `models:prepare` builds `_int8` for our local
+ * models; from the hub the CPU reads `_quantized`, the file every Whisper repository there has.
  */
-export function selectDtypes(device: EngineDevice, dtype?: Dtype): WhisperDtypes {
+export function selectDtypes(device: EngineDevice, dtype?: Dtype, source: ModelSource['kind'] = 'local'): WhisperDtypes {
 	const chosen = dtype ? { encoder_model: dtype, decoder_model_merged: dtype } : DTYPES_BY_DEVICE[device];
-	const encoder = chosen.encoder_model === 'q8' && device === 'cpu' ? 'int8' : chosen.encoder_model;
+	const signed = chosen.encoder_model === 'q8' && device === 'cpu' && source === 'local';
+	const encoder = signed ? 'int8' : chosen.encoder_model;
 	return { encoder_model: encoder, decoder_model_merged: chosen.decoder_model_merged };
 }
 

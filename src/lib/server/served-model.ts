@@ -84,7 +84,7 @@ export class ServedModel implements ModelRunner {
 		useModelSource(source);
 		// Hub downloads go beside the local models (a container's /models volume), not into node_modules.
 		env.cacheDir = config.hubCacheDir;
-		const dtypes = selectDtypes(config.device, config.dtype || undefined);
+		const dtypes = selectDtypes(config.device, config.dtype || undefined, source.kind);
 		const started = Date.now();
 		// Silero VAD (vad_filter) is loaded with the model, so that /health is only ready with both.
 		useVoiceDetector(nodeVoiceDetector);

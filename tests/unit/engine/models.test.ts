@@ -24,6 +24,8 @@ describe('model registry', () => {
 		expect(selectDtypes('cpu', 'q8')).toEqual({ encoder_model: 'int8', decoder_model_merged: 'q8' });
 		expect(selectDtypes('wasm', 'q8')).toEqual({ encoder_model: 'q8', decoder_model_merged: 'q8' });
 		expect(selectDtypes('cpu', 'fp32')).toEqual({ encoder_model: 'fp32', decoder_model_merged: 'fp32' });
+		// models:prepare builds the signed file for our models; from the hub the CPU reads _quantized.
+		expect(selectDtypes('cpu', 'q8', 'hub').encoder_model).toBe('q8');
 	});
 
 	it('lists the valid ids for an unknown model', () => {
