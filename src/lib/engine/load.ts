@@ -5,15 +5,7 @@
 import { env, pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
 import { decoderShape } from './decoding/runtime';
-import {
-	executionDevice,
-	fixedCacheFiles,
-	selectDtypes,
-	type Dtype,
-	type EngineDevice,
-	type ModelEntry,
-	type WhisperDtypes
-} from './models';
+import { executionDevice, fixedCacheFiles, selectDtypes, type Dtype, type EngineDevice, type ModelEntry } from './models';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
