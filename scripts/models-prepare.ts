@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheDirFrom } from '../src/lib/server/config';
 import { decodeFile } from '../src/lib/server/media';
 import { nodeOrt } from '../src/lib/server/onnxruntime';
-import { getModel, loadModel, transcribe, useModelSource, type Dtype } from '../src/lib/engine';
+import { getModel, loadModel, transcribe, useModelSource, type WhisperDtypes } from '../src/lib/engine';
 import { evalAudioPath } from '../tests/support/eval-audio';
 import { normalizeWords } from '../tests/support/wer';
 
@@ -75,16 +75,16 @@ async function verifyTinyEn(modelDir: string): Promise<void> {
 	useModelSource({ kind: 'local', root: modelDir });
 	const audio = await decodeFile(jfk);
 	// Each precision with both decoders: the merged one (as from the hub) and the fixed-capacity one.
-	// On the CPU q8 runs the encoder's int8 file (selectDtypes).
-	const checks: Array<[string, Dtype, boolean]> = [];
+	const checks: Array<[string, WhisperDtypes, boolean]> = [];
 	for (const dtype of ['fp32', 'q8'] as const) {
-		for (const fixed of [false, true]) checks.push([`${dtype}${fixed ? ' fixed-cache' : ''}`, dtype, fixed]);
+		for (const fixed of [false, true])
+			checks.push([`${dtype}${fixed ? ' fixed-cache' : ''}`, { encoder_model: dtype, decoder_model_merged: dtype }, fixed]);
 	}
 	const failures: string[] = [];
-	for (const [label, dtype, fixed] of checks) {
+	for (const [label, dtypes, fixed] of checks) {
 		const source = { kind: 'local', root: modelDir } as const;
-		const loaded = await loadModel({ model: getModel('tiny.en'), device: 'cpu', source, dtype, ...(fixed ? { ort: nodeOrt } : {}) });
-		if (fixed && !loaded.fixedCache) throw new Error(`The converted tiny.en has no ${dtype} fixed-capacity decoder.`);
+		const loaded = await loadModel({ model: getModel('tiny.en'), device: 'cpu', source, dtypes, ...(fixed ? { ort: nodeOrt } : {}) });
+		if (fixed && !loaded.fixedCache) throw new Error(`The converted tiny.en has no ${dtypes.decoder_model_merged} fixed-capacity decoder.`);
 		const { text } = await transcribe(loaded, audio, { vadFilter: false });
 		await loaded.pipe.dispose();
 		step(`transformers.js ${label}: ${text.trim()}`);

@@ -23,7 +23,7 @@ const loaded = await loadModel({
 	model,
 	device: 'cpu',
 	source,
-	dtype,
+	dtypes: { encoder_model: dtype, decoder_model_merged: dtype },
 	threads: job.threads,
 	...(job.decoder === 'merged' ? {} : { ort: nodeOrt })
 });

@@ -45,8 +45,6 @@ CODE_FILES = ("prepare.py", "packages.py", "ct2_reader.py", "hf_rebuild.py", "ex
               "verify.py", "requirements.txt")
 DTYPES = ("fp32", "fp16", "q8", "q4")
 STEMS = ("encoder_model", "decoder_model_merged")
-# The precisions built per graph: the encoder also as int8, the server's q8 (quantize.quantize_int8).
-VARIANTS = {"encoder_model": DTYPES + ("int8",), "decoder_model_merged": DTYPES}
 # Files save_pretrained writes that transformers.js may read; the weights stay behind.
 HF_METADATA = ("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
                "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt",
@@ -114,9 +112,8 @@ def has_fixed_cache(source: ModelSource, model_dir: Path) -> bool:
 
 
 def expected_onnx_files() -> list[str]:
-    import quantize
-
-    return [f"onnx/{stem}{quantize.SUFFIXES[d]}.onnx" for stem, dtypes in VARIANTS.items() for d in dtypes]
+    from_suffix = {"fp32": "", "fp16": "_fp16", "q8": "_quantized", "q4": "_q4"}
+    return [f"onnx/{stem}{from_suffix[d]}.onnx" for stem in STEMS for d in DTYPES]
 
 
 def is_complete(source: ModelSource, model_dir: Path, require_verified: bool) -> bool:
@@ -224,9 +221,9 @@ def export_and_quantize(name: str, hf_dir: Path, export_dir: Path, onnx_dir: Pat
     onnx_dir.mkdir(parents=True, exist_ok=True)
     for stem in STEMS:
         shutil.copyfile(raw[f"{stem}.onnx"], quantize.variant_path(onnx_dir, stem, "fp32"))
-    for dtype in ("fp16", "q8", "q4", "int8"):
+    for dtype in ("fp16", "q8", "q4"):
         with step(name, f"make {dtype} variants"):
-            for stem in (stem for stem in STEMS if dtype in VARIANTS[stem]):
+            for stem in STEMS:
                 quantize.CONVERTERS[dtype](raw[f"{stem}.onnx"], quantize.variant_path(onnx_dir, stem, dtype))
 
 
@@ -248,12 +245,10 @@ def verify_model(name: str, ct2_dir: Path, out_dir: Path, model, gen: dict, dims
     log(f"[{name}]   torch greedy: {ref_text}")
 
     onnx_dir = out_dir / "onnx"
-    # Each encoder variant with its decoder (the int8 encoder runs with the q8 decoder).
-    for dtype in VARIANTS["encoder_model"]:
-        decoder_dtype = dtype if dtype in VARIANTS["decoder_model_merged"] else "q8"
+    for dtype in DTYPES:
         with step(name, f"verify onnxruntime {dtype}"):
             tokens = verify.ort_greedy(quantize.variant_path(onnx_dir, "encoder_model", dtype),
-                                       quantize.variant_path(onnx_dir, "decoder_model_merged", decoder_dtype),
+                                       quantize.variant_path(onnx_dir, "decoder_model_merged", dtype),
                                        features, prompt, eot, dims.decoder_layers)
         text = tokenizer.decode(tokens, skip_special_tokens=True).strip()
         wer = word_error_rate(ref_text, text)

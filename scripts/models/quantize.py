@@ -3,8 +3,7 @@
 transformers.js v4 no longer ships its scripts/quantize.py, so this re-creates
 its recipes (docs/ct2-to-onnx.md section 3, quantization table) with plain
 onnxruntime tooling. File suffixes follow transformers.js's
-DEFAULT_DTYPE_SUFFIX_MAPPING: fp16 -> _fp16, q8 -> _quantized, q4 -> _q4, int8 -> _int8
-(the encoder only: q8 with signed weights, for native onnxruntime).
+DEFAULT_DTYPE_SUFFIX_MAPPING: fp16 -> _fp16, q8 -> _quantized, q4 -> _q4.
 
 All outputs are single .onnx files (no external data): tiny/base are far below
 protobuf's 2 GB limit, and one file per dtype is what the web app downloads.
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import onnx
 
-SUFFIXES = {"fp32": "", "fp16": "_fp16", "q8": "_quantized", "q4": "_q4", "int8": "_int8"}
+SUFFIXES = {"fp32": "", "fp16": "_fp16", "q8": "_quantized", "q4": "_q4"}
 
 # onnxruntime's default block list plus what transformers.js's float16.py added
 # (Resize, RandomNormalLike, Cast): without Cast the converted graphs were invalid.
@@ -28,13 +27,11 @@ def _save(model: onnx.ModelProto, path: Path) -> None:
     onnx.save_model(model, str(path), save_as_external_data=False)
 
 
-def quantize_q8(src: Path, dst: Path, signed: bool | None = None) -> None:
+def quantize_q8(src: Path, dst: Path) -> None:
     """Dynamic int8 quantisation like transformers.js's quantize_q8.
 
-    Weights are uint8 when the graph has a Conv (the encoder), else int8, unless
-    `signed` says otherwise. In WASM uint8 weights are the faster: onnxruntime-web
-    runs tiny.en's encoder in 485 ms with them and 659 ms with int8 (2 threads,
-    2026-12-02). Per-channel and reduce-range stay off for Whisper
+    Weights are uint8 when the graph has a Conv (ORT-web lacks int8
+    ConvInteger), else int8. Per-channel and reduce-range stay off for Whisper
     (NO_PER_CHANNEL_REDUCE_RANGE_MODELS). EnableSubgraph reaches into the merged
     decoder's If branches; MatMulConstBOnly leaves activation x activation
     MatMuls (attention scores) in float.
@@ -52,13 +49,13 @@ def quantize_q8(src: Path, dst: Path, signed: bool | None = None) -> None:
         False,  # reduce_range
         QuantizationMode.IntegerOps,
         False,  # static
-        QuantType.QInt8 if (signed if signed is not None else not has_conv) else QuantType.QUInt8,
+        QuantType.QUInt8 if has_conv else QuantType.QInt8,
         QuantType.QUInt8,  # dynamic activations are always uint8
         None,  # tensors_range
         [],  # nodes_to_quantize
         [],  # nodes_to_exclude
         list(IntegerOpsRegistry.keys()),
-        extra_options={"EnableSubgraph": True, "MatMulConstBOnly": True, "DefaultTensorType": onnx.TensorProto.FLOAT},
+        extra_options={"EnableSubgraph": True, "MatMulConstBOnly": True},
     )
     quantizer.quantize_model()
     model = quantizer.model.model
@@ -170,17 +167,7 @@ def convert_fp16(src: Path, dst: Path) -> None:
         _save(_fp16_model(src), dst)
 
 
-def quantize_int8(src: Path, dst: Path) -> None:
-    """q8 with int8 weights throughout (transformers.js's `_int8` files), for native onnxruntime.
-
-    Its int8 kernels (VNNI) multiply signed weights fastest: base's encoder runs in 197 ms against
-    295 ms with the uint8 weights of the `_quantized` file (2 threads, 2026-12-02). The decoders'
-    `_quantized` files are int8 already (they have no Conv), so only the encoder gets this file.
-    """
-    quantize_q8(src, dst, signed=True)
-
-
-CONVERTERS = {"fp16": convert_fp16, "q8": quantize_q8, "q4": quantize_q4, "int8": quantize_int8}
+CONVERTERS = {"fp16": convert_fp16, "q8": quantize_q8, "q4": quantize_q4}
 
 
 def _all_nodes(graph: onnx.GraphProto):

@@ -31,7 +31,7 @@ export const loadLocal = (id: string, decoder: 'fixed-cache' | 'merged' = 'fixed
 		model: getModel(id),
 		device: 'cpu',
 		source: localSource,
-		dtype: 'q8',
+		dtypes: { encoder_model: 'q8', decoder_model_merged: 'q8' },
 		...(decoder === 'fixed-cache' ? { ort: nodeOrt } : {})
 	});
 

@@ -5,7 +5,15 @@
 import { env, pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
 import { decoderShape } from './decoding/runtime';
-import { executionDevice, fixedCacheFiles, selectDtypes, type Dtype, type EngineDevice, type ModelEntry } from './models';
+import {
+	executionDevice,
+	fixedCacheFiles,
+	selectDtypes,
+	type Dtype,
+	type EngineDevice,
+	type ModelEntry,
+	type WhisperDtypes
+} from './models';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
@@ -20,8 +28,8 @@ export interface LoadOptions {
 	model: ModelEntry;
 	device: EngineDevice;
 	source: ModelSource;
-	/** The precision of both graphs; by default the device's choice from the registry (selectDtypes). */
-	dtype?: Dtype;
+	/** Precision per graph; by default the device's choice from the registry. */
+	dtypes?: WhisperDtypes;
 	/** CPU threads per model call (onnxruntime's own default when absent: the physical cores). */
 	threads?: number;
 	/**
@@ -33,8 +41,8 @@ export interface LoadOptions {
 	onProgress?: (info: ProgressInfo) => void;
 }
 
-export async function loadModel({ model, device, source, dtype, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
-	const chosen = selectDtypes(device, dtype, source.kind);
+export async function loadModel({ model, device, source, dtypes, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
+	const chosen = dtypes ?? selectDtypes(device);
 	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
 		device: executionDevice(device),
 		dtype: chosen,

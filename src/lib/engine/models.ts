@@ -2,7 +2,6 @@
  * @file The Whisper model registry, as data. The UI and the server read this table and never
  * branch on a model's name; `selectDtypes` is the one place that maps a device to precisions.
  */
-import type { ModelSource } from './model-source';
 
 /** Where a model runs. `webgpu-f16` is WebGPU on an adapter with the `shader-f16` feature. */
 export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
@@ -11,12 +10,9 @@ export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
 export const DTYPES = ['fp32', 'fp16', 'q8', 'q4'] as const;
 export type Dtype = (typeof DTYPES)[number];
 
-/**
- * Per-file precision, keyed by the two ONNX graphs transformers.js opens for Whisper. `int8` is
- * q8 with signed weights throughout, the encoder's file for native onnxruntime (selectDtypes).
- */
+/** Per-file precision, keyed by the two ONNX graphs transformers.js opens for Whisper. */
 export type WhisperDtypes = {
-	encoder_model: Dtype | 'int8';
+	encoder_model: Dtype;
 	decoder_model_merged: Dtype;
 };
 
@@ -85,19 +81,8 @@ const DTYPES_BY_DEVICE: Readonly<Record<EngineDevice, WhisperDtypes>> = Object.f
 	cuda: { encoder_model: 'fp16', decoder_model_merged: 'fp16' }
 });
 
-/**
- * The files' precisions on `device`: its defaults, or `dtype` for both graphs. A q8 encoder comes
- * in two files: `_quantized` with unsigned weights, the faster in WASM (tiny.en's encoder 485 ms
- * against 659 ms, onnxruntime-web, 2 threads), and `_int8` with signed ones, the faster for
- * native onnxruntime's int8 kernels (base's encoder 197 ms against 295 ms, 2 cores, 2026-12-02).
- * The q8 decoders are signed in their one file. `models:prepare` builds `_int8` for our local
- * models; from the hub the CPU reads `_quantized`, the file every Whisper repository there has.
- */
-export function selectDtypes(device: EngineDevice, dtype?: Dtype, source: ModelSource['kind'] = 'local'): WhisperDtypes {
-	const chosen = dtype ? { encoder_model: dtype, decoder_model_merged: dtype } : DTYPES_BY_DEVICE[device];
-	const signed = chosen.encoder_model === 'q8' && device === 'cpu' && source === 'local';
-	const encoder = signed ? 'int8' : chosen.encoder_model;
-	return { encoder_model: encoder, decoder_model_merged: chosen.decoder_model_merged };
+export function selectDtypes(device: EngineDevice): WhisperDtypes {
+	return { ...DTYPES_BY_DEVICE[device] };
 }
 
 /** The execution provider transformers.js expects for one of our devices. */
@@ -128,22 +113,21 @@ export function browserModels(): ModelEntry[] {
 }
 
 /** File-name suffix of each precision in the transformers.js layout (onnx/<graph><suffix>.onnx). */
-const DTYPE_FILE_SUFFIX: Readonly<Record<WhisperDtypes['encoder_model'], string>> = Object.freeze({
+const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
 	fp32: '',
 	fp16: '_fp16',
 	q8: '_quantized',
-	q4: '_q4',
-	int8: '_int8'
+	q4: '_q4'
 });
 
 /** One graph's file in a given precision, relative to the model's folder or repo. */
-export function onnxFile(graph: string, dtype: WhisperDtypes['encoder_model']): string {
+export function onnxFile(graph: string, dtype: Dtype): string {
 	return `onnx/${graph}${DTYPE_FILE_SUFFIX[dtype]}.onnx`;
 }
 
 /** The ONNX files a device downloads for a model, relative to the model's folder or repo. */
 export function onnxFiles(device: EngineDevice): string[] {
-	return Object.entries(selectDtypes(device)).map(([graph, dtype]) => onnxFile(graph, dtype));
+	return Object.entries(selectDtypes(device)).map(([graph, dtype]) => onnxFile(graph, dtype as Dtype));
 }
 
 /**

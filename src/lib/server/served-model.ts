@@ -17,7 +17,8 @@ import {
 	type LanguageDetection,
 	type LoadedModel,
 	type ModelSource,
-	type TranscribeProgress
+	type TranscribeProgress,
+	type WhisperDtypes
 } from '../engine';
 import { useVoiceDetector, voiceDetector } from '../engine/vad';
 import type { ServerConfig } from './config';
@@ -84,7 +85,9 @@ export class ServedModel implements ModelRunner {
 		useModelSource(source);
 		// Hub downloads go beside the local models (a container's /models volume), not into node_modules.
 		env.cacheDir = config.hubCacheDir;
-		const dtypes = selectDtypes(config.device, config.dtype || undefined, source.kind);
+		const dtypes: WhisperDtypes = config.dtype
+			? { encoder_model: config.dtype, decoder_model_merged: config.dtype }
+			: selectDtypes(config.device);
 		const started = Date.now();
 		// Silero VAD (vad_filter) is loaded with the model, so that /health is only ready with both.
 		useVoiceDetector(nodeVoiceDetector);
@@ -93,7 +96,7 @@ export class ServedModel implements ModelRunner {
 			model: getModel(config.model),
 			device: config.device,
 			source,
-			...(config.dtype ? { dtype: config.dtype } : {}),
+			dtypes,
 			ort: nodeOrt,
 			onProgress: this.#reporter(source.kind === 'hub' ? 'Downloading' : 'Reading')
 		});

@@ -19,15 +19,6 @@ describe('model registry', () => {
 		expect(selectDtypes('webgpu-f16').encoder_model).toBe('fp16');
 	});
 
-	it("reads the q8 encoder's signed file on native onnxruntime and the unsigned one in WASM", () => {
-		expect(onnxFiles('cpu')).toEqual(['onnx/encoder_model_int8.onnx', 'onnx/decoder_model_merged_quantized.onnx']);
-		expect(selectDtypes('cpu', 'q8')).toEqual({ encoder_model: 'int8', decoder_model_merged: 'q8' });
-		expect(selectDtypes('wasm', 'q8')).toEqual({ encoder_model: 'q8', decoder_model_merged: 'q8' });
-		expect(selectDtypes('cpu', 'fp32')).toEqual({ encoder_model: 'fp32', decoder_model_merged: 'fp32' });
-		// models:prepare builds the signed file for our models; from the hub the CPU reads _quantized.
-		expect(selectDtypes('cpu', 'q8', 'hub').encoder_model).toBe('q8');
-	});
-
 	it('lists the valid ids for an unknown model', () => {
 		expect(() => getModel('large-v9')).toThrow(/tiny, tiny\.en, base/);
 	});
