@@ -29,7 +29,8 @@ import type { Transcript } from '$lib/core/transcript';
 import { SileroVad, useVoiceDetector, voiceDetector, type OnnxRuntime } from '$lib/engine/vad';
 import { LiveTranscriber, type LiveLine } from '$lib/engine/live';
 import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
-import { wasmBuild, wasmThreads, type WasmBuild } from '$lib/browser/wasm-runtime';
+import { wasmThreads } from '$lib/browser/capabilities';
+import { runtimeThreads, wasmBuild, type WasmBuild } from '$lib/browser/wasm-runtime';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
@@ -177,7 +178,7 @@ function startRuntime(device: EngineDevice): void {
 	const wasm = env.backends.onnx.wasm;
 	if (!wasm) return;
 	wasm.wasmPaths = build === 'asyncify' ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
-	wasm.numThreads = wasmThreads(navigator.hardwareConcurrency, globalThis.crossOriginIsolated === true);
+	wasm.numThreads = runtimeThreads(navigator.hardwareConcurrency, wasmThreads());
 	runtime = build;
 }
 

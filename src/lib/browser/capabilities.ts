@@ -32,7 +32,7 @@ export interface Capabilities {
  */
 export type Threads = 'multi' | 'not-isolated' | 'no-shared-memory';
 
-function wasmThreads(): Threads {
+export function wasmThreads(): Threads {
 	if (globalThis.crossOriginIsolated !== true) return 'not-isolated';
 	return typeof SharedArrayBuffer === 'function' ? 'multi' : 'no-shared-memory';
 }

@@ -5,6 +5,7 @@
  * the build cannot change afterwards, so a worker that must run another build is replaced.
  */
 import { executionDevice, type EngineDevice } from '$lib/engine/models';
+import type { Threads } from './capabilities';
 
 /**
  * - `asyncify`: carries the WebGPU provider, whose calls into the GPU wait on promises; every
@@ -22,9 +23,9 @@ export function wasmBuild(device: EngineDevice): WasmBuild {
  * onnxruntime-web's default is half the cores, at most 4: one thread on a 2-core laptop, where
  * the second doubles the speed (the same 3-minute file: 27.6 s on one thread, 17.4 s on two).
  * The worker is the page's one heavy task, so it takes every core up to onnxruntime-web's cap.
- * Threads need shared memory, which only a cross-origin isolated page has.
+ * Threads need shared memory (capabilities.ts's `wasmThreads` probe says whether there is any).
  */
-export function wasmThreads(cores: number, isolated: boolean): number {
-	if (!isolated) return 1;
+export function runtimeThreads(cores: number, threads: Threads): number {
+	if (threads !== 'multi') return 1;
 	return Math.max(1, Math.min(4, cores));
 }

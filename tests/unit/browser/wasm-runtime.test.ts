@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wasmBuild, wasmThreads } from '$lib/browser/wasm-runtime';
+import { runtimeThreads, wasmBuild } from '$lib/browser/wasm-runtime';
 
 describe('wasmBuild', () => {
 	it('starts the asyncify build only where the WebGPU provider runs', () => {
@@ -9,13 +9,14 @@ describe('wasmBuild', () => {
 	});
 });
 
-describe('wasmThreads', () => {
-	it('takes every core up to four on an isolated page', () => {
-		expect(wasmThreads(2, true)).toBe(2);
-		expect(wasmThreads(16, true)).toBe(4);
-		expect(wasmThreads(0, true)).toBe(1);
+describe('runtimeThreads', () => {
+	it('takes every core up to four where WASM has shared memory', () => {
+		expect(runtimeThreads(2, 'multi')).toBe(2);
+		expect(runtimeThreads(16, 'multi')).toBe(4);
+		expect(runtimeThreads(0, 'multi')).toBe(1);
 	});
-	it('runs one thread without cross-origin isolation (no shared memory)', () => {
-		expect(wasmThreads(8, false)).toBe(1);
+	it('runs one thread without shared memory (not isolated, or WebKitGTK)', () => {
+		expect(runtimeThreads(8, 'not-isolated')).toBe(1);
+		expect(runtimeThreads(8, 'no-shared-memory')).toBe(1);
 	});
 });
