@@ -9,6 +9,7 @@ import { building } from '$app/environment';
 import { errorResponse, familyOf } from '$lib/server/api/family';
 import { drain } from '$lib/server/api/handler';
 import { consume, corsHeaders } from '$lib/server/access';
+import { apiError } from '$lib/server/errors';
 import { service } from '$lib/server/service';
 
 export const init: ServerInit = () => {
@@ -24,6 +25,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.request.method === 'OPTIONS') return new Response(null, { status: 204, headers: cors });
 	let response: Response;
 	try {
+		// SvelteKit would answer a path it cannot decode with its HTML error page.
+		if (decodedPath(event.url.pathname) === null) throw apiError('malformed_path');
 		const key = keys.check(event.request.headers.get('authorization'));
 		// Following a task is cheap and must not use up the requests that start work.
 		const polling = event.request.method === 'GET' && event.url.pathname.startsWith('/tasks/');
@@ -39,3 +42,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
 	return response;
 };
+
+/** The path decoded, or null where a "%" is not followed by two hexadecimal digits. */
+function decodedPath(pathname: string): string | null {
+	try {
+		return decodeURIComponent(pathname);
+	} catch {
+		return null;
+	}
+}

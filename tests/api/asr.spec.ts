@@ -143,6 +143,13 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	expect(wordErrorRate(jfk.reference, done.result.text)).toBeLessThanOrEqual(0.1);
 	expect(done.result.segments[0]).toMatchObject({ id: 0, start: 0, end: expect.any(Number), text: expect.any(String) });
 	expect((await fetch(`${server.url}/tasks/nope`)).status).toBe(404);
+	// A path SvelteKit cannot decode: the API's error shape, not its HTML error page.
+	const malformed = await fetch(`${server.url}/tasks/%ZZ`);
+	expect(malformed.status).toBe(400);
+	expect(await malformed.json()).toMatchObject({ status: 'error', code: 400, message: expect.stringContaining('%25') });
+	const malformedV1 = await fetch(`${server.url}/v1/models/%ZZ`);
+	expect(malformedV1.status).toBe(400);
+	expect((await malformedV1.json()).error).toMatchObject({ type: 'invalid_request_error', code: 'malformed_path' });
 
 	// A minute of two speakers, two tasks, one at a time: kill the server while the first runs.
 	// Distinct recordings, not one looped: Whisper conditioned on its own last words may skip a

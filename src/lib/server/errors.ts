@@ -138,6 +138,12 @@ export const ERRORS = {
 			'The URL has characters that are not URL-encoded (such as Chinese text in initial_prompt). Send them percent-encoded as UTF-8: ' +
 			'with curl, --url-query "initial_prompt=…" beside -F for the file; in code, encodeURIComponent or URLSearchParams.'
 	}),
+	malformed_path: row({
+		status: 400,
+		traits: ['any'],
+		summary: 'The URL path has a malformed percent-escape.',
+		message: () => 'The URL path has a "%" that is not followed by two hexadecimal digits. Write a literal "%" as %25.'
+	}),
 	missing_api_key: row({
 		status: 401,
 		traits: ['any'],
