@@ -34,7 +34,7 @@ async function measure(file: string, minutes: number) {
 	return { minutes, seconds, peak, segments };
 }
 
-const server = spawn('npx', ['tsx', 'server.ts'], { env: { ...process.env, PORT: String(PORT) }, stdio: 'ignore' });
+const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env: { ...process.env, PORT: String(PORT) }, stdio: 'ignore' });
 try {
 	for (let i = 0; i < 60; i++) {
 		if (
