@@ -14,7 +14,11 @@ keep the cache in buffers of its own instead:
     [batch, heads, capacity, head_dim] (positions >= offset are ignored, whatever they hold) and
     the cross keys/values (batch 1, broadcast over the rows: beams share one window's audio)
     -> ``logits`` [batch, n, vocab] and ``key.{i}``/``value.{i}`` [batch, heads, tokens, head_dim]
-    for the new positions only, which the loop writes into its cache at ``offset``.
+    for the new positions only, which the loop writes into its cache at ``offset``; and
+    ``cross_attentions.{i}`` [batch, heads, tokens, frames], the softmaxed cross-attention
+    weights, which word timing reads from one pass over a window's tokens. Decoding steps do not
+    fetch them: the weights are computed for the attention anyway, so leaving them out costs
+    nothing, and one graph serves both (the page need not load the merged decoder for timing).
 
 Per step the graph reads the whole capacity (448 positions) and writes nothing proportional to
 it, so no allocation grows with the cache. Attention over the masked rest costs little beside the
@@ -70,7 +74,7 @@ def _modules(model):
             past_mask = torch.zeros(capacity).masked_fill(stale, float("-inf"))
             causal = torch.ones(length, length, dtype=torch.bool).triu(1)
             new_mask = torch.zeros(length, length).masked_fill(causal, float("-inf"))
-            present = []
+            present, attentions = [], []
             for i, layer in enumerate(decoder.layers):
                 past_key, past_value, cross_key, cross_value = caches[4 * i: 4 * i + 4]
                 residual = x
@@ -89,15 +93,16 @@ def _modules(model):
                 h = layer.encoder_attn_layer_norm(x)
                 cross = layer.encoder_attn
                 q = split_heads(cross.q_proj(h) * cross.scaling, batch, length)
-                out = (q @ cross_key.transpose(2, 3)).softmax(-1) @ cross_value
-                x = residual + cross.out_proj(out.transpose(1, 2).reshape(batch, length, -1))
+                weights = (q @ cross_key.transpose(2, 3)).softmax(-1)
+                attentions.append(weights)
+                x = residual + cross.out_proj((weights @ cross_value).transpose(1, 2).reshape(batch, length, -1))
 
                 residual = x
                 h = layer.final_layer_norm(x)
                 x = residual + layer.fc2(layer.activation_fn(layer.fc1(h)))
             x = decoder.layer_norm(x)[:, logit_positions]
             logits = x @ decoder.embed_tokens.weight.t()  # Whisper ties proj_out to the embedding
-            return (logits, *present)
+            return (logits, *present, *attentions)
 
     return CrossKv(), FixedCacheDecoder(), len(layers), heads, head_dim, capacity
 
@@ -133,7 +138,8 @@ def export_fixed_cache(model, out_dir: Path) -> dict[str, Path]:
         names = [f"past_key.{i}", f"past_value.{i}", f"cross_key.{i}", f"cross_value.{i}"]
         input_names += names
         dynamic.update({names[0]: {0: "batch"}, names[1]: {0: "batch"}})
-    output_names = ["logits"] + [f"{kv}.{i}" for i in range(layers) for kv in ("key", "value")]
+    output_names = (["logits"] + [f"{kv}.{i}" for i in range(layers) for kv in ("key", "value")]
+                    + [f"cross_attentions.{i}" for i in range(layers)])
     dynamic["logits"] = {0: "batch", 1: "positions"}
     dynamic.update({n: {0: "batch", 2: "tokens"} for n in output_names[1:]})
     with torch.no_grad():

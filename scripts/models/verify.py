@@ -188,7 +188,8 @@ def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path
     hidden = enc.run(["last_hidden_state"], {"input_features": features.astype(feat_type)})[0]
     hidden = hidden.astype(_ORT_FLOAT[cross.get_inputs()[0].type])
     feed = dict(zip([o.name for o in cross.get_outputs()], cross.run(None, {"encoder_hidden_states": hidden})))
-    out_names = [o.name for o in dec.get_outputs()]
+    # Decoding steps leave word timing's cross-attention weights unfetched, as the app does.
+    out_names = [o.name for o in dec.get_outputs() if not o.name.startswith("cross_attentions")]
     for meta in dec.get_inputs():
         if meta.name.startswith("past_"):
             feed[meta.name] = np.zeros((1, *meta.shape[1:]), dtype=_ORT_FLOAT[meta.type])

@@ -50,15 +50,29 @@ export async function loadModel({ model, device, source, dtypes, threads, ort, o
 		progress_callback: onProgress
 	})) as AutomaticSpeechRecognitionPipeline;
 	const fixedCache = ort && (await loadFixedCache(ort, pipe, model, device, source, chosen.decoder_model_merged, threads));
+	if (fixedCache?.timesWords) await releaseMergedDecoder(pipe);
 	return { model, device, pipe, ...(fixedCache ? { fixedCache } : {}) };
+}
+
+/**
+ * The fixed-capacity decoder decodes and times words, so the merged decoder transformers.js
+ * loaded is never run: its session goes, with the memory it holds (in the page, a tiny.en q8
+ * decoder's weights and buffers in onnxruntime-web's heap, which later runs then reuse).
+ */
+async function releaseMergedDecoder(pipe: AutomaticSpeechRecognitionPipeline): Promise<void> {
+	const sessions = (pipe.model as unknown as { sessions: Record<string, { release?: () => Promise<void> }> }).sessions;
+	const merged = sessions.decoder_model_merged;
+	// Removed from the model first, so that disposing the pipeline does not release it twice.
+	delete sessions.decoder_model_merged;
+	await merged?.release?.();
 }
 
 /**
  * The fixed-capacity decoder beside the merged one, in the decoder's precision, where it can
  * run: on the CPU in Node and on WASM in the browser, from a local folder or our server's
  * /models/ (the models we convert have it; hub repositories do not). Elsewhere, or when the files
- * are absent, the merged decoder runs and nothing changes. The merged decoder stays loaded:
- * word timestamps read its cross-attention outputs.
+ * are absent, the merged decoder runs and nothing changes. A graph converted before it returned
+ * cross-attention weights keeps the merged decoder loaded for word timing.
  */
 async function loadFixedCache(
 	ort: OrtClasses,

@@ -54,12 +54,29 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		for (const { fixed, merged } of Object.values(loaded)) await Promise.all([fixed.pipe.dispose(), merged.pipe.dispose()]);
 	});
 
-	it('is what the local models load, beside the merged decoder', () => {
+	it('is what the local models load, in place of the merged decoder', () => {
+		const sessionsOf = (model: LoadedModel) => Object.keys((model.pipe.model as unknown as { sessions: object }).sessions);
 		for (const { fixed, merged } of Object.values(loaded)) {
-			expect(fixed.fixedCache).toBeDefined();
+			expect(fixed.fixedCache?.timesWords).toBe(true);
+			expect(sessionsOf(fixed)).toEqual(['model']);
 			expect(merged.fixedCache).toBeUndefined();
+			expect(sessionsOf(merged)).toEqual(['model', 'decoder_model_merged']);
 		}
 	});
+
+	// Word timing reads the fixed graph's cross-attention weights, the merged decoder's math.
+	for (const file of ['en_jfk.wav', 'en_librivox_sonnet001.mp3']) {
+		it(`times the words of ${file} as the merged decoder does (fp32, to the hundredth of a second)`, async () => {
+			const audio = await decodedRecording(file);
+			const options = { vadFilter: false, beamSize: 1, wordTimestamps: true };
+			const { fixed, merged } = loaded['tiny.en fp32']!;
+			const timesOf = async (model: LoadedModel) =>
+				(await transcribe(model, audio, options)).segments.flatMap((s) => s.words!.map((w) => [w.word, w.start, w.end]));
+			const [fromFixed, fromMerged] = [await timesOf(fixed), await timesOf(merged)];
+			expect(fromFixed.length).toBeGreaterThan(20);
+			expect(fromFixed).toEqual(fromMerged);
+		}, 120_000);
+	}
 
 	for (const { file, language } of readManifest()) {
 		for (const id of language === 'en' ? MODELS : ['base']) {

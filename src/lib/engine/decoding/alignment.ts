@@ -166,7 +166,11 @@ export async function wordTimings(
 ): Promise<WordTiming[]> {
 	if (textTokens.length === 0) return [];
 	const sequence = [...sot, specials.noTimestamps, ...textTokens, specials.eot];
-	const attention = await runtime.crossAttentions(window, sequence);
+	const attention = await runtime.crossAttentions(
+		window,
+		sequence,
+		alignmentHeads.map(([layer]) => layer)
+	);
 	// Rows from the <|notimestamps|> position (it predicts the first text token) up to before eot.
 	const frames = Math.min(attention.frames, Math.max(1, Math.floor(windowFrames / 2)));
 	const firstRow = sot.length;

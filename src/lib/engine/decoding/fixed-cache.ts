@@ -80,6 +80,7 @@ export class FixedKvCache {
 }
 
 const rowSize = ({ heads, capacity, headDim }: DecoderShape) => heads * capacity * headDim;
+const crossAttentionName = (layer: number) => `cross_attentions.${layer}`;
 
 export class FixedCacheDecoder {
 	readonly #ort: OrtClasses;
@@ -90,6 +91,13 @@ export class FixedCacheDecoder {
 	readonly #freeCross: Array<Record<string, OrtTensor>> = [];
 	/** Staging for the rows a reorder moves (grown on demand, kept). */
 	#scratch = new Float32Array(0);
+	/** What a decoding step fetches: the logits and the new keys/values, not word timing's weights. */
+	readonly #stepFetches: string[];
+	/**
+	 * Whether the graph also returns the cross-attention weights word timing reads (models
+	 * converted since it does), so that the merged decoder need not stay loaded for them.
+	 */
+	readonly timesWords: boolean;
 
 	/**
 	 * Whether a run writes into output tensors passed to it: onnxruntime-node does; onnxruntime-web
@@ -103,6 +111,8 @@ export class FixedCacheDecoder {
 		this.#crossKv = crossKv;
 		this.#decoder = decoder;
 		this.shape = shape;
+		this.#stepFetches = ['logits', ...Array.from({ length: shape.layers }, (_, i) => [`key.${i}`, `value.${i}`]).flat()];
+		this.timesWords = decoder.outputNames.includes(crossAttentionName(0));
 	}
 
 	/** The cross-attention keys/values of an encoded window, into buffers reused across windows. */
@@ -153,26 +163,15 @@ export class FixedCacheDecoder {
 		cache: FixedKvCache,
 		logitPositions: readonly number[]
 	): Promise<Float32Array> {
-		const { Tensor } = this.#ort;
 		const { layers, heads, capacity, headDim, vocab } = this.shape;
 		const batch = ids.length;
 		const tokens = ids[0]!.length;
 		if (batch !== cache.batch) throw new Error(`The decoder got ${batch} rows for a cache of ${cache.batch}.`);
 		if (cache.offset + tokens > capacity) throw new RangeError(`The decoder holds ${capacity} positions; ${cache.offset + tokens} asked.`);
-		const feeds: Record<string, OrtTensor> = {
-			...cross.feeds,
-			input_ids: new Tensor('int64', BigInt64Array.from(ids.flat(), BigInt), [batch, tokens]),
-			offset: new Tensor('int64', BigInt64Array.of(BigInt(cache.offset)), [1]),
-			logit_positions: new Tensor('int64', BigInt64Array.from(logitPositions, BigInt), [logitPositions.length])
-		};
-		const used = batch * rowSize(this.shape);
-		for (let layer = 0; layer < layers; layer++) {
-			feeds[`past_key.${layer}`] = new Tensor('float32', cache.keys[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
-			feeds[`past_value.${layer}`] = new Tensor('float32', cache.values[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
-		}
+		const feeds = this.#feeds(cross, ids, cache, logitPositions);
 		// One-token steps write into buffers kept with the cache; the prompt's run allocates once.
 		const outputs = this.#fillsOutputs && tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : null;
-		const results = outputs ? await this.#decoder.run(feeds, outputs) : await this.#decoder.run(feeds);
+		const results = await this.#decoder.run(feeds, outputs ?? this.#stepFetches);
 		for (let layer = 0; layer < layers; layer++) {
 			writeAt(cache.keys[layer]!, results[`key.${layer}`]!.data as Float32Array, cache.offset, tokens, batch * heads, capacity, headDim);
 			writeAt(
@@ -189,6 +188,42 @@ export class FixedCacheDecoder {
 		const logits = results.logits!.data as Float32Array;
 		if (logits.length !== batch * logitPositions.length * vocab) throw new Error('The decoder returned logits of an unexpected size.');
 		return logits;
+	}
+
+	#feeds(cross: CrossKv, ids: readonly (readonly number[])[], cache: FixedKvCache, logitPositions: readonly number[]): Record<string, OrtTensor> {
+		const { Tensor } = this.#ort;
+		const { layers, heads, capacity, headDim } = this.shape;
+		const batch = ids.length;
+		const feeds: Record<string, OrtTensor> = {
+			...cross.feeds,
+			input_ids: new Tensor('int64', BigInt64Array.from(ids.flat(), BigInt), [batch, ids[0]!.length]),
+			offset: new Tensor('int64', BigInt64Array.of(BigInt(cache.offset)), [1]),
+			logit_positions: new Tensor('int64', BigInt64Array.from(logitPositions, BigInt), [logitPositions.length])
+		};
+		const used = batch * rowSize(this.shape);
+		for (let layer = 0; layer < layers; layer++) {
+			feeds[`past_key.${layer}`] = new Tensor('float32', cache.keys[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
+			feeds[`past_value.${layer}`] = new Tensor('float32', cache.values[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
+		}
+		return feeds;
+	}
+
+	/**
+	 * The softmaxed cross-attention weights of `tokens` (one row, from the first position) in one
+	 * pass, for word timing: per layer asked for, [heads × tokens × frames].
+	 */
+	async crossAttentions(cross: CrossKv, tokens: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
+		if (!this.timesWords) throw new Error('This fixed-capacity decoder has no cross-attention outputs (convert the model again).');
+		if (tokens.length > this.shape.capacity) throw new RangeError(`The decoder holds ${this.shape.capacity} positions; ${tokens.length} asked.`);
+		// A cache from the pool, from position 0: the graph masks whatever its rows hold.
+		const cache = this.acquire(1);
+		try {
+			const feeds = this.#feeds(cross, [tokens], cache, [tokens.length - 1]);
+			const results = await this.#decoder.run(feeds, layers.map(crossAttentionName));
+			return new Map(layers.map((layer) => [layer, results[crossAttentionName(layer)]!.data as Float32Array]));
+		} finally {
+			cache.dispose();
+		}
 	}
 
 	#stepOutputs(cache: FixedKvCache, batch: number): Record<string, OrtTensor> {

@@ -296,37 +296,52 @@ export class WhisperRuntime {
 
 	/**
 	 * Cross-attention weights of the whole token sequence in one uncached pass (for word timing):
-	 * `heads[l][h]` is a [tokens × frames] matrix, already softmaxed by the model.
+	 * `at(layer, head)` is a [tokens × frames] matrix, already softmaxed by the model. `layers` are
+	 * the ones that will be read (the fixed-capacity decoder returns only those).
 	 */
-	async crossAttentions(
-		window: EncodedWindow,
-		tokens: number[]
-	): Promise<{ frames: number; at(layer: number, head: number): Float32Array }> {
+	async crossAttentions(window: EncodedWindow, tokens: number[], layers: readonly number[]): Promise<CrossAttentions> {
+		if (this.#fixed?.timesWords) {
+			const byLayer = await this.#fixed.crossAttentions(await window.cross(), tokens, [...new Set(layers)]);
+			const { heads, frames } = this.#fixed.shape;
+			return new CrossAttentions(frames, heads, tokens.length, (layer) => byLayer.get(layer));
+		}
 		const inputIds = new Tensor(
 			'int64',
 			BigInt64Array.from(tokens, (id) => BigInt(id)),
 			[1, tokens.length]
 		);
 		const outputs = await this.#model.forward({ encoder_outputs: window.hidden, decoder_input_ids: inputIds, past_key_values: null });
-		const layers: Tensor[] = [];
+		const found: Tensor[] = [];
 		for (let layer = 0; ; layer++) {
 			const tensor = outputs[`cross_attentions.${layer}`];
 			if (!tensor) break;
-			layers.push(tensor);
+			found.push(tensor);
 		}
-		if (layers.length === 0) {
+		if (found.length === 0) {
 			throw new Error('This Whisper export has no cross-attention outputs, so word timestamps are not available.');
 		}
-		const [, heads, length, frames] = layers[0]!.dims as [number, number, number, number];
-		const data = layers.map(toFloat32);
+		const [, heads, , frames] = found[0]!.dims as [number, number, number, number];
+		const data = found.map(toFloat32);
 		for (const [name, tensor] of Object.entries(outputs)) if (!name.startsWith('cross')) disposeIfGpu(tensor);
-		return {
-			frames,
-			at(layer, head) {
-				if (layer >= data.length || head >= heads) throw new RangeError(`No cross-attention head ${layer}.${head} in this model.`);
-				return data[layer]!.subarray(head * length * frames, (head + 1) * length * frames);
-			}
-		};
+		return new CrossAttentions(frames, heads, tokens.length, (layer) => data[layer]);
+	}
+}
+
+/** One pass's cross-attention weights, per layer [heads × tokens × frames]. */
+export class CrossAttentions {
+	constructor(
+		readonly frames: number,
+		readonly heads: number,
+		readonly tokens: number,
+		readonly layer: (layer: number) => Float32Array | undefined
+	) {}
+
+	/** Head `head` of layer `layer`: [tokens × frames]. */
+	at(layer: number, head: number): Float32Array {
+		const data = this.layer(layer);
+		if (!data || head >= this.heads) throw new RangeError(`No cross-attention head ${layer}.${head} in this model.`);
+		const size = this.tokens * this.frames;
+		return data.subarray(head * size, (head + 1) * size);
 	}
 }
 
