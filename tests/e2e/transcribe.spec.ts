@@ -138,9 +138,10 @@ test('a model download cut off mid-way gets a clear message, keeps the history, 
 	await page.getByTestId('file-input').setInputFiles(await evalAudioPath(timit.file));
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: TRANSCRIBE_TIMEOUT_MS });
 
-	// The connection drops half-way through base's decoder: the browser gets half the file
-	// (without validators, so that the HTTP cache does not keep it as the real thing).
-	const decoder = '**/whisper-base/onnx/decoder_model_merged*.onnx';
+	// The connection drops half-way through base's decoder (the fixed-capacity one, which the page
+	// loads from our server): the browser gets half the file (without validators, so that the HTTP
+	// cache does not keep it as the real thing).
+	const decoder = '**/whisper-base/onnx/decoder_fixed_cache_model*.onnx';
 	await page.route(decoder, async (route) => {
 		const response = await route.fetch();
 		const body = await response.body();

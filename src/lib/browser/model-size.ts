@@ -2,7 +2,7 @@
  * @file How much a model download weighs before it starts, and whether the browser already has
  * it: a HEAD request per ONNX file, and a look into transformers.js's Cache Storage.
  */
-import { fixedCacheFiles, onnxFiles, type EngineDevice, type ModelEntry } from '$lib/engine/models';
+import { downloadedOnnxFiles, type EngineDevice, type ModelEntry } from '$lib/engine/models';
 import type { ModelSource } from '$lib/engine/model-source';
 
 /** transformers.js keeps downloaded files in this Cache Storage bucket, keyed by URL. */
@@ -52,8 +52,7 @@ export function estimateDownload(model: ModelEntry, device: EngineDevice, source
 }
 
 async function measure(model: ModelEntry, device: EngineDevice, source: ModelSource): Promise<DownloadEstimate> {
-	// Our own server's models also have the fixed-capacity decoder, which the page downloads too.
-	const names = [...onnxFiles(device), ...(source.kind === 'local' ? fixedCacheFiles(device) : [])];
+	const names = downloadedOnnxFiles(device, source.kind === 'local');
 	const urls = names.map((file) => fileUrl(model, source, file));
 	const files = await Promise.all(
 		urls.map(async (url) => ((await isCached(url)) ? { cached: true, bytes: 0 } : { cached: false, bytes: await remoteSize(url) }))

@@ -2,9 +2,20 @@
  * @file Loading a Whisper model for a device: transformers.js's pipeline objects, from the hub or
  * a local folder, in the precisions the registry picks for the device.
  */
-import { env, pipeline, type AutomaticSpeechRecognitionPipeline, type ProgressInfo } from '@huggingface/transformers';
+import {
+	AutoConfig,
+	AutomaticSpeechRecognitionPipeline,
+	AutoProcessor,
+	AutoTokenizer,
+	env,
+	pipeline,
+	PreTrainedModel,
+	WhisperForConditionalGeneration,
+	type PretrainedConfig,
+	type ProgressInfo
+} from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
-import { decoderShape } from './decoding/runtime';
+import { decoderShape, type WhisperInternals } from './decoding/runtime';
 import {
 	executionDevice,
 	fixedCacheFiles,
@@ -43,40 +54,72 @@ export interface LoadOptions {
 
 export async function loadModel({ model, device, source, dtypes, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
 	const chosen = dtypes ?? selectDtypes(device);
-	const pipe = (await pipeline('automatic-speech-recognition', modelPath(model, source), {
-		device: executionDevice(device),
-		dtype: chosen,
-		...(threads ? { session_options: { intraOpNumThreads: threads } } : {}),
-		progress_callback: onProgress
-	})) as AutomaticSpeechRecognitionPipeline;
-	const fixedCache = ort && (await loadFixedCache(ort, pipe, model, device, source, chosen.decoder_model_merged, threads));
-	if (fixedCache?.timesWords) await releaseMergedDecoder(pipe);
+	const path = modelPath(model, source);
+	const sessionOptions = threads ? { session_options: { intraOpNumThreads: threads } } : {};
+	const load = { device: executionDevice(device), dtype: chosen, ...sessionOptions, progress_callback: onProgress };
+	const fixedCache = ort && (await loadFixedCache(ort, path, model, device, source, chosen.decoder_model_merged, threads));
+	if (fixedCache?.timesWords && source.kind === 'local') {
+		const pipe = await encoderPipeline(path, folderOf(source, model), load);
+		if (pipe) return { model, device, pipe, fixedCache };
+	}
+	const pipe = (await pipeline('automatic-speech-recognition', path, load)) as AutomaticSpeechRecognitionPipeline;
+	// A graph converted before the fixed-capacity decoder returned cross-attention weights keeps
+	// the merged decoder loaded for word timing.
 	return { model, device, pipe, ...(fixedCache ? { fixedCache } : {}) };
 }
 
+type PipelineLoad = Parameters<typeof pipeline>[2] & { dtype: WhisperDtypes };
+
 /**
- * The fixed-capacity decoder decodes and times words, so the merged decoder transformers.js
- * loaded is never run: its session goes, with the memory it holds (in the page, a tiny.en q8
- * decoder's weights and buffers in onnxruntime-web's heap, which later runs then reuse).
+ * The ASR pipeline without the merged decoder, for when the fixed-capacity one decodes and times
+ * words: transformers.js's pipeline() would load both decoders, and in the page the merged one's
+ * weights and load buffers stay in onnxruntime-web's heap for good (about 100 MB for tiny.en q8;
+ * bench/RESULTS-browser.md). The encoder still loads through transformers.js (its file cache,
+ * device and precision choice, progress), as a model of no known type whose one session is
+ * encoder_model; the Whisper model object around it holds no decoder session. null: the folder
+ * has no generation_config.json.
  */
-async function releaseMergedDecoder(pipe: AutomaticSpeechRecognitionPipeline): Promise<void> {
-	const sessions = (pipe.model as unknown as { sessions: Record<string, { release?: () => Promise<void> }> }).sessions;
-	const merged = sessions.decoder_model_merged;
-	// Removed from the model first, so that disposing the pipeline does not release it twice.
-	delete sessions.decoder_model_merged;
-	await merged?.release?.();
+async function encoderPipeline(path: string, folder: string, load: PipelineLoad): Promise<AutomaticSpeechRecognitionPipeline | null> {
+	const generationConfig = await modelJson(`${folder}generation_config.json`);
+	if (!generationConfig) return null;
+	const { progress_callback } = load;
+	const config = await AutoConfig.from_pretrained(path, { progress_callback });
+	// model_type 'custom' is transformers.js's own name for a model of no known architecture: it
+	// loads the one named session and does not warn about the type.
+	const encoder = await PreTrainedModel.from_pretrained(path, {
+		...load,
+		config: { ...config, model_type: 'custom' } as unknown as PretrainedConfig,
+		model_file_name: 'encoder_model'
+	});
+	const [tokenizer, processor] = await Promise.all([
+		AutoTokenizer.from_pretrained(path, { progress_callback }),
+		AutoProcessor.from_pretrained(path, { progress_callback })
+	]);
+	const Whisper = WhisperForConditionalGeneration as unknown as new (
+		config: PretrainedConfig,
+		sessions: Record<string, unknown>,
+		configs: Record<string, unknown>
+	) => WhisperForConditionalGeneration;
+	const whisper = new Whisper(config, (encoder as unknown as { sessions: Record<string, unknown> }).sessions, {
+		generation_config: generationConfig
+	});
+	return new AutomaticSpeechRecognitionPipeline({ task: 'automatic-speech-recognition', model: whisper, tokenizer, processor });
+}
+
+/** Where a local model's files are: a folder path in Node, a URL prefix in the browser. */
+function folderOf(source: { root: string }, model: ModelEntry): string {
+	return `${source.root.replace(/\/$/, '')}/${model.localName}/`;
 }
 
 /**
- * The fixed-capacity decoder beside the merged one, in the decoder's precision, where it can
- * run: on the CPU in Node and on WASM in the browser, from a local folder or our server's
- * /models/ (the models we convert have it; hub repositories do not). Elsewhere, or when the files
- * are absent, the merged decoder runs and nothing changes. A graph converted before it returned
- * cross-attention weights keeps the merged decoder loaded for word timing.
+ * The fixed-capacity decoder, in the decoder's precision, where it can run: on the CPU in Node
+ * and on WASM in the browser, from a local folder or our server's /models/ (the models we convert
+ * have it; hub repositories do not). Elsewhere, or when the files are absent, the merged decoder
+ * runs and nothing changes.
  */
 async function loadFixedCache(
 	ort: OrtClasses,
-	pipe: AutomaticSpeechRecognitionPipeline,
+	path: string,
 	model: ModelEntry,
 	device: EngineDevice,
 	source: ModelSource,
@@ -85,7 +128,7 @@ async function loadFixedCache(
 ): Promise<FixedCacheDecoder | undefined> {
 	const files = fixedCacheFiles(device, dtype);
 	if (files.length === 0 || source.kind !== 'local') return undefined;
-	const folder = `${source.root.replace(/\/$/, '')}/${model.localName}/`;
+	const folder = folderOf(source, model);
 	const provider = executionDevice(device);
 	const options = { executionProviders: [provider], ...(threads ? { intraOpNumThreads: threads } : {}) };
 	try {
@@ -101,12 +144,41 @@ async function loadFixedCache(
 			);
 		}
 		const [crossKv, decoder] = sessions;
-		return new FixedCacheDecoder(ort, crossKv!, decoder!, decoderShape(pipe), provider === 'cpu');
+		const config = await AutoConfig.from_pretrained(path);
+		return new FixedCacheDecoder(
+			ort,
+			crossKv!,
+			decoder!,
+			decoderShape(config as unknown as WhisperInternals['config']),
+			provider === 'cpu'
+		);
 	} catch (error) {
 		// A folder converted before these graphs existed: the merged decoder does the work.
 		if (error instanceof Error && /doesn't exist|no such file|ENOENT/i.test(error.message)) return undefined;
 		throw error;
 	}
+}
+
+/** A JSON file of a local model (null where absent), read as graphSource reads a graph. */
+async function modelJson(url: string): Promise<Record<string, unknown> | null> {
+	const source = await graphSource(url);
+	if (source === null) return null;
+	try {
+		return JSON.parse(typeof source === 'string' ? await readLocalFile(source) : new TextDecoder().decode(source));
+	} catch (error) {
+		if (error instanceof Error && /ENOENT/.test(error.message)) return null;
+		throw error;
+	}
+}
+
+/**
+ * A file in Node. The module name is a variable so that the page's bundle does not try to
+ * resolve node:fs (the page never gets here: in the browser graphSource returns bytes).
+ */
+async function readLocalFile(path: string): Promise<string> {
+	const fs = 'node:fs/promises';
+	const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+	return readFile(path, 'utf8');
 }
 
 /**

@@ -139,6 +139,16 @@ const FIXED_CACHE_DTYPES: readonly Dtype[] = ['fp32', 'q8'];
 /** Devices whose decoder cache lives in CPU memory (on WebGPU it would have to stay on the GPU: not yet). */
 const FIXED_CACHE_DEVICES: readonly EngineDevice[] = ['cpu', 'wasm'];
 
+/**
+ * The ONNX files the page downloads for a model: from our server, where the fixed-capacity
+ * decoder decodes and times words, the encoder and its two graphs (not the merged decoder); from
+ * the hub, the encoder and the merged decoder.
+ */
+export function downloadedOnnxFiles(device: EngineDevice, fromOurServer: boolean): string[] {
+	const fixed = fromOurServer ? fixedCacheFiles(device) : [];
+	return fixed.length > 0 ? [onnxFile('encoder_model', selectDtypes(device).encoder_model), ...fixed] : onnxFiles(device);
+}
+
 /** The fixed-capacity decoder's two files (cross-attention keys/values first) a device opens, if any. */
 export function fixedCacheFiles(device: EngineDevice, dtype: Dtype = selectDtypes(device).decoder_model_merged): string[] {
 	if (!FIXED_CACHE_DEVICES.includes(device) || !FIXED_CACHE_DTYPES.includes(dtype)) return [];

@@ -190,7 +190,12 @@ export class FixedCacheDecoder {
 		return logits;
 	}
 
-	#feeds(cross: CrossKv, ids: readonly (readonly number[])[], cache: FixedKvCache, logitPositions: readonly number[]): Record<string, OrtTensor> {
+	#feeds(
+		cross: CrossKv,
+		ids: readonly (readonly number[])[],
+		cache: FixedKvCache,
+		logitPositions: readonly number[]
+	): Record<string, OrtTensor> {
 		const { Tensor } = this.#ort;
 		const { layers, heads, capacity, headDim } = this.shape;
 		const batch = ids.length;
@@ -214,7 +219,8 @@ export class FixedCacheDecoder {
 	 */
 	async crossAttentions(cross: CrossKv, tokens: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
 		if (!this.timesWords) throw new Error('This fixed-capacity decoder has no cross-attention outputs (convert the model again).');
-		if (tokens.length > this.shape.capacity) throw new RangeError(`The decoder holds ${this.shape.capacity} positions; ${tokens.length} asked.`);
+		if (tokens.length > this.shape.capacity)
+			throw new RangeError(`The decoder holds ${this.shape.capacity} positions; ${tokens.length} asked.`);
 		// A cache from the pool, from position 0: the graph masks whatever its rows hold.
 		const cache = this.acquire(1);
 		try {

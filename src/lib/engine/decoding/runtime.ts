@@ -9,7 +9,7 @@ import { LogMelSpectrogram, type LogMelSettings } from '../features';
 import { FixedKvCache, type CrossKv, type DecoderShape, type FixedCacheDecoder } from './fixed-cache';
 
 /** What we use of WhisperForConditionalGeneration beyond its typed surface. */
-interface WhisperInternals {
+export interface WhisperInternals {
 	config: {
 		decoder_layers: number;
 		decoder_attention_heads: number;
@@ -127,9 +127,8 @@ function melSettings(pipe: AutomaticSpeechRecognitionPipeline): LogMelSettings {
 	};
 }
 
-/** The dimensions the fixed-capacity decoder's buffers take, from the model's config. */
-export function decoderShape(pipe: AutomaticSpeechRecognitionPipeline): DecoderShape {
-	const config = (pipe.model as unknown as WhisperInternals).config;
+/** The dimensions the fixed-capacity decoder's buffers take, from the model's config.json. */
+export function decoderShape(config: WhisperInternals['config']): DecoderShape {
 	const heads = config.decoder_attention_heads;
 	return {
 		layers: config.decoder_layers,
