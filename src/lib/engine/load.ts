@@ -73,7 +73,7 @@ type PipelineLoad = Parameters<typeof pipeline>[2] & { dtype: WhisperDtypes };
 /**
  * The ASR pipeline without the merged decoder, for when the fixed-capacity one decodes and times
  * words: transformers.js's pipeline() would load both decoders, and in the page the merged one's
- * weights and load buffers stay in onnxruntime-web's heap for good (about 100 MB for tiny.en q8;
+ * weights and load buffers stay in onnxruntime-web's heap for good (about 115 MB for tiny.en q8;
  * bench/RESULTS-browser.md). The encoder still loads through transformers.js (its file cache,
  * device and precision choice, progress), as a model of no known type whose one session is
  * encoder_model; the Whisper model object around it holds no decoder session. null: the folder
@@ -191,8 +191,12 @@ async function graphSource(url: string): Promise<string | Uint8Array | null> {
 	const cache = await caches.open(env.cacheKey).catch(() => undefined);
 	const cached = await cache?.match(url);
 	if (cached) return new Uint8Array(await cached.arrayBuffer());
-	// Offline with a model cached before these graphs existed: the merged decoder does the work.
-	const response = await fetch(url).catch(() => undefined);
+	const response = await fetch(url).catch((error: unknown) => {
+		// Offline with a model cached before these graphs existed: the merged decoder does the work.
+		// Online, a failed download is the model's load failing (the page offers to try again).
+		if (typeof navigator !== 'undefined' && navigator.onLine === false) return undefined;
+		throw error;
+	});
 	if (!response || response.status === 404) return null;
 	if (!response.ok) throw new Error(`Could not download ${url} (HTTP ${response.status}).`);
 	// Storage full: the graph still runs for this visit (the page says the model was not kept).
