@@ -115,26 +115,33 @@ async function startCuttingServer(origin: string): Promise<{ server: Server; url
 }
 
 test.describe('a model download cut', () => {
-	// The decoder the page downloads from our server: the fixed-capacity one.
-	const WEIGHTS = `**/models/whisper-${MODEL}/onnx/decoder_fixed_cache_model*.onnx`;
+	// The graphs the page downloads from our server: the encoder (streamed into the model cache
+	// for transformers.js to read) and the fixed-capacity decoder (read whole, then cached).
+	const graphUrl = (graph: string) => `**/models/whisper-${MODEL}/onnx/${graph}*.onnx`;
 	let cutting: { server: Server; url: string } | undefined;
 	test.afterAll(() => cutting?.server.close());
 
-	const CUTS: Array<{ how: string; cut: (page: Page) => Promise<unknown> }> = [
+	const CUTS: Array<{ how: string; graph: string; cut: (page: Page, url: string) => Promise<unknown> }> = [
 		{
 			how: 'mid-way (the connection drops after half the bytes)',
-			cut: async (page) => {
+			graph: 'encoder_model',
+			cut: async (page, graph) => {
 				cutting ??= await startCuttingServer(new URL(page.url()).origin);
 				const { url } = cutting;
-				await page.route(WEIGHTS, (route) => route.continue({ url: url + new URL(route.request().url()).pathname }));
+				await page.route(graph, (route) => route.continue({ url: url + new URL(route.request().url()).pathname }));
 			}
 		},
-		{ how: 'before the first byte (connection reset)', cut: (page) => page.route(WEIGHTS, (route) => route.abort('connectionreset')) },
+		{
+			how: 'before the first byte (connection reset)',
+			graph: 'decoder_fixed_cache_model',
+			cut: (page, graph) => page.route(graph, (route) => route.abort('connectionreset'))
+		},
 		{
 			how: 'short, sent as if whole',
+			graph: 'decoder_fixed_cache_model',
 			// Half the file with a 200 and no validators, so that only transformers.js could keep it.
-			cut: (page) =>
-				page.route(WEIGHTS, async (route) => {
+			cut: (page, graph) =>
+				page.route(graph, async (route) => {
 					const response = await route.fetch();
 					const body = await response.body();
 					const { etag: _etag, 'last-modified': _modified, ...headers } = response.headers();
@@ -147,14 +154,14 @@ test.describe('a model download cut', () => {
 		}
 	];
 
-	for (const { how, cut } of CUTS) {
-		test(`${how}: a clear message, a retry that works, and no broken model kept`, async ({ page }) => {
+	for (const { how, graph, cut } of CUTS) {
+		test(`${how}, ${graph}: a clear message, a retry that works, and no broken model kept`, async ({ page }) => {
 			await page.goto('/');
 			await (await option(page, 'model-select')).selectOption(MODEL);
-			await cut(page);
+			await cut(page, graphUrl(graph));
 			await page.getByTestId('file-input').setInputFiles(await evalAudioPath(GOOD_FILE.file));
 			await expectFailure(page, 'model-load');
-			expect((await cachedModelFiles(page)).filter((url) => url.includes('decoder_fixed_cache_model'))).toEqual([]);
+			expect((await cachedModelFiles(page)).filter((url) => url.includes(graph))).toEqual([]);
 
 			// The network is back: "Try again" downloads the model whole and transcribes.
 			await page.unrouteAll();

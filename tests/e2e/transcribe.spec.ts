@@ -17,6 +17,14 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 	const jfk = recording('en_jfk.wav');
 	const graphs: string[] = [];
 	page.on('request', (request) => graphs.push(request.url().split('/').at(-1)!));
+	// Every line the progress bar shows, as the user would have read it.
+	await page.addInitScript(() => {
+		const seen: string[] = ((window as unknown as { progressSeen: string[] }).progressSeen = []);
+		new MutationObserver(() => {
+			const label = document.querySelector('[data-testid="progress"] .label')?.textContent?.trim();
+			if (label && seen.at(-1) !== label) seen.push(label);
+		}).observe(document, { subtree: true, childList: true, characterData: true });
+	});
 	await page.goto('/');
 
 	const expectedDevice = testInfo.project.name === 'webgpu' ? /^WebGPU/ : /^WASM$/;
@@ -40,8 +48,12 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 	if (testInfo.project.name === 'webgpu') expect(graphs).not.toContain(fixedCache[1]);
 	else {
 		expect(graphs).toEqual(expect.arrayContaining(fixedCache));
-		// It also times words, so the merged decoder is not loaded, and so not kept in the model
-		// cache. (transformers.js's download progress still asks for its size.)
+		// It also times words, so the merged decoder is not loaded, nor even asked for (as
+		// transformers.js's download progress would), nor kept in the model cache.
+		expect(graphs.filter((graph) => graph.startsWith('decoder_model_merged'))).toEqual([]);
+		// The download shows its progress for the encoder and for the decoder's graphs alike.
+		const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen.join('\n'));
+		for (const graph of ['encoder_model_quantized.onnx', ...fixedCache]) expect(seen).toContain(`Downloading onnx/${graph}`);
 		const cached = await page.evaluate(async () => (await (await caches.open('transformers-cache')).keys()).map((r) => r.url));
 		expect(cached.filter((url) => url.includes('/onnx/decoder_fixed_cache_model'))).toHaveLength(1);
 		expect(cached.filter((url) => url.includes('/onnx/decoder_model_merged'))).toEqual([]);

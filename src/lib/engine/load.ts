@@ -7,7 +7,6 @@ import {
 	AutomaticSpeechRecognitionPipeline,
 	AutoProcessor,
 	AutoTokenizer,
-	env,
 	pipeline,
 	PreTrainedModel,
 	WhisperForConditionalGeneration,
@@ -19,12 +18,14 @@ import { decoderShape, type WhisperInternals } from './decoding/runtime';
 import {
 	executionDevice,
 	fixedCacheFiles,
+	onnxFile,
 	selectDtypes,
 	type Dtype,
 	type EngineDevice,
 	type ModelEntry,
 	type WhisperDtypes
 } from './models';
+import { localJson, openGraph, storeInCache, type OnProgress } from './local-files';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
@@ -57,7 +58,7 @@ export async function loadModel({ model, device, source, dtypes, threads, ort, o
 	const path = modelPath(model, source);
 	const sessionOptions = threads ? { session_options: { intraOpNumThreads: threads } } : {};
 	const load = { device: executionDevice(device), dtype: chosen, ...sessionOptions, progress_callback: onProgress };
-	const fixedCache = ort && (await loadFixedCache(ort, path, model, device, source, chosen.decoder_model_merged, threads));
+	const fixedCache = ort && (await loadFixedCache(ort, path, model, device, source, chosen.decoder_model_merged, threads, onProgress));
 	if (fixedCache?.timesWords && source.kind === 'local') {
 		const pipe = await encoderPipeline(path, folderOf(source, model), load);
 		if (pipe) return { model, device, pipe, fixedCache };
@@ -75,19 +76,26 @@ type PipelineLoad = Parameters<typeof pipeline>[2] & { dtype: WhisperDtypes };
  * words: transformers.js's pipeline() would load both decoders, and in the page the merged one's
  * weights and load buffers stay in onnxruntime-web's heap for good (about 115 MB for tiny.en q8;
  * bench/RESULTS-browser.md). The encoder still loads through transformers.js (its file cache,
- * device and precision choice, progress), as a model of no known type whose one session is
- * encoder_model; the Whisper model object around it holds no decoder session. null: the folder
- * has no generation_config.json.
+ * device and precision choice), as a model of no known type whose one session is encoder_model;
+ * the Whisper model object around it holds no decoder session. null: the folder has no
+ * generation_config.json.
  */
 async function encoderPipeline(path: string, folder: string, load: PipelineLoad): Promise<AutomaticSpeechRecognitionPipeline | null> {
-	const generationConfig = await modelJson(`${folder}generation_config.json`);
+	const generationConfig = await localJson({ folder, file: 'generation_config.json' });
 	if (!generationConfig) return null;
 	const { progress_callback } = load;
 	const config = await AutoConfig.from_pretrained(path, { progress_callback });
+	// The encoder is downloaded here in the browser, with progress, and transformers.js reads it
+	// from the cache. Given a progress callback, transformers.js would first ask for the size of
+	// every graph Whisper's architecture lists, the merged decoder among them (a GET in the
+	// browser; in Node it opens each file and reads it whole into memory). In Node it reports a
+	// local file only once read anyway, so there it gets none.
+	const stored = await storeInCache({ folder, file: onnxFile('encoder_model', load.dtype.encoder_model) }, progress_callback);
 	// model_type 'custom' is transformers.js's own name for a model of no known architecture: it
 	// loads the one named session and does not warn about the type.
 	const encoder = await PreTrainedModel.from_pretrained(path, {
 		...load,
+		progress_callback: stored === 'not-kept' ? progress_callback : undefined,
 		config: { ...config, model_type: 'custom' } as unknown as PretrainedConfig,
 		model_file_name: 'encoder_model'
 	});
@@ -124,7 +132,8 @@ async function loadFixedCache(
 	device: EngineDevice,
 	source: ModelSource,
 	dtype: Dtype,
-	threads: number | undefined
+	threads: number | undefined,
+	onProgress: OnProgress | undefined
 ): Promise<FixedCacheDecoder | undefined> {
 	const files = fixedCacheFiles(device, dtype);
 	if (files.length === 0 || source.kind !== 'local') return undefined;
@@ -135,7 +144,7 @@ async function loadFixedCache(
 		// One graph at a time: the browser holds a file's bytes only while its session is made.
 		const sessions = [];
 		for (const file of files) {
-			const bytesOrPath = await graphSource(folder + file);
+			const bytesOrPath = await openGraph({ folder, file }, onProgress);
 			if (bytesOrPath === null) return undefined;
 			sessions.push(
 				await (typeof bytesOrPath === 'string'
@@ -157,49 +166,4 @@ async function loadFixedCache(
 		if (error instanceof Error && /doesn't exist|no such file|ENOENT/i.test(error.message)) return undefined;
 		throw error;
 	}
-}
-
-/** A JSON file of a local model (null where absent), read as graphSource reads a graph. */
-async function modelJson(url: string): Promise<Record<string, unknown> | null> {
-	const source = await graphSource(url);
-	if (source === null) return null;
-	try {
-		return JSON.parse(typeof source === 'string' ? await readLocalFile(source) : new TextDecoder().decode(source));
-	} catch (error) {
-		if (error instanceof Error && /ENOENT/.test(error.message)) return null;
-		throw error;
-	}
-}
-
-/**
- * A file in Node. The module name is a variable so that the page's bundle does not try to
- * resolve node:fs (the page never gets here: in the browser graphSource returns bytes).
- */
-async function readLocalFile(path: string): Promise<string> {
-	const fs = 'node:fs/promises';
-	const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
-	return readFile(path, 'utf8');
-}
-
-/**
- * What onnxruntime opens for one graph: in Node its path (onnxruntime-node reads the file); in the
- * browser its bytes, kept in transformers.js's own Cache API store beside the model's other files
- * so that a second visit reads them offline. null: the server has no such file.
- */
-async function graphSource(url: string): Promise<string | Uint8Array | null> {
-	if (typeof caches === 'undefined' || !env.useBrowserCache) return url;
-	const cache = await caches.open(env.cacheKey).catch(() => undefined);
-	const cached = await cache?.match(url);
-	if (cached) return new Uint8Array(await cached.arrayBuffer());
-	const response = await fetch(url).catch((error: unknown) => {
-		// Offline with a model cached before these graphs existed: the merged decoder does the work.
-		// Online, a failed download is the model's load failing (the page offers to try again).
-		if (typeof navigator !== 'undefined' && navigator.onLine === false) return undefined;
-		throw error;
-	});
-	if (!response || response.status === 404) return null;
-	if (!response.ok) throw new Error(`Could not download ${url} (HTTP ${response.status}).`);
-	// Storage full: the graph still runs for this visit (the page says the model was not kept).
-	await cache?.put(url, response.clone()).catch(() => undefined);
-	return new Uint8Array(await response.arrayBuffer());
 }

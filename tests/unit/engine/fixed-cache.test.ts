@@ -9,6 +9,7 @@
  * fly, and such a difference sometimes lands on the other side of a rounding step. On the eval set
  * it changed two commas of one recording (base, Spanish). bench/RESULTS.md compares error rates.
  */
+import type { ProgressInfo } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel, loadModel, transcribe, type Dtype, type LoadedModel } from '$lib/engine';
 import { FixedKvCache } from '$lib/engine/decoding/fixed-cache';
@@ -63,6 +64,27 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 			expect(sessionsOf(merged)).toEqual(['model', 'decoder_model_merged']);
 		}
 	});
+
+	it(
+		"never opens the merged decoder, not even for transformers.js's download progress",
+		async () => {
+			// With a progress callback, transformers.js first opens every graph Whisper's architecture
+			// lists to total their sizes (in Node it reads each file whole), and names them in its
+			// progress events.
+			const events: ProgressInfo[] = [];
+			const model = await loadModel({
+				model: getModel('tiny.en'),
+				device: 'cpu',
+				source: localSource,
+				ort: nodeOrt,
+				onProgress: (info) => events.push(info)
+			});
+			await model.pipe.dispose();
+			expect(events.length).toBeGreaterThan(0);
+			expect(JSON.stringify(events)).not.toContain('decoder_model_merged');
+		},
+		MODEL_LOAD_TIMEOUT
+	);
 
 	// Word timing reads the fixed graph's cross-attention weights, the merged decoder's math.
 	for (const file of ['en_jfk.wav', 'en_librivox_sonnet001.mp3']) {
