@@ -4,11 +4,12 @@
  * included, which adapter-node's own entry point does not add.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { errorResponse, familyOf } from './src/lib/server/api/family.ts';
+import { holdBody } from './src/lib/server/expect-continue.ts';
 import { config } from './src/lib/server/config.ts';
 import { stopUnlessWritable } from './src/lib/server/data-dir.ts';
 import { apiError } from './src/lib/server/errors.ts';
@@ -43,14 +44,22 @@ stopUnlessWritable(
 // An API node of the Redis backend runs no model, so needs no GPU: its workers check.
 if (config().queue !== 'redis') stopUnlessCudaUsable(config().device);
 
-type NodeHandler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 const { handler } = (await import(handlerPath.href)) as { handler: NodeHandler };
 const { port, host, modelSource, modelDir } = config();
 
 // The page's files are served here, not by adapter-node's sirv (see static-files.ts).
 const clientFiles = staticFiles(fileURLToPath(new URL('./build/client', import.meta.url)));
 
-const server = createServer((req, res) => {
+const server = createServer(serve);
+// A client that waits for "100 Continue" before its upload gets it once the request has passed
+// the API's checks (expect-continue.ts), not at once.
+server.on('checkContinue', (req, res) => {
+	holdBody(req, res);
+	serve(req, res);
+});
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
 	dropUnreadBody(req, res);
 	for (const [name, value] of Object.entries(RESPONSE_HEADERS)) res.setHeader(name, value);
 	clientFiles(req, res, () =>
@@ -59,7 +68,7 @@ const server = createServer((req, res) => {
 			res.end('Not found');
 		})
 	);
-});
+}
 
 /**
  * Node refuses a request line with raw non-ASCII bytes (curl sends `?initial_prompt=你好` as

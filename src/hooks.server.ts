@@ -9,6 +9,7 @@ import { building } from '$app/environment';
 import { errorResponse, familyOf } from '$lib/server/api/family';
 import { drain } from '$lib/server/api/handler';
 import { consume, corsHeaders } from '$lib/server/access';
+import { bodyHeldBack, letBodyCome } from '$lib/server/expect-continue';
 import { apiError } from '$lib/server/errors';
 import { service } from '$lib/server/service';
 
@@ -18,7 +19,11 @@ export const init: ServerInit = () => {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	const family = familyOf(event.url.pathname);
-	if (!family) return resolve(event);
+	const req = event.platform?.req;
+	if (!family) {
+		letBodyCome(req);
+		return resolve(event);
+	}
 	const { config, keys, limiter, keyLimiter } = service();
 	const cors = corsHeaders(event.request.headers.get('origin'), config.corsOrigins);
 	// A browser's preflight carries no key: it asks which requests it may send.
@@ -34,10 +39,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 			await consume(limiter, event.getClientAddress(), config.rateLimitPerMinute, 'address');
 			if (key) await consume(keyLimiter, key, config.keyRateLimitPerMinute, 'API key');
 		}
+		letBodyCome(req);
 		response = await resolve(event);
 	} catch (error) {
-		await drain(event.request, error);
-		response = errorResponse(family, error);
+		if (bodyHeldBack(req)) {
+			// Refused before its upload: the client never sends it, so the connection ends here.
+			response = errorResponse(family, error);
+			response.headers.set('connection', 'close');
+		} else {
+			await drain(event.request, error);
+			response = errorResponse(family, error);
+		}
 	}
 	for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
 	return response;

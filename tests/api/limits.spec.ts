@@ -1,9 +1,10 @@
 /**
  * @file Access and limits on a real server: Bearer keys (on and off), the per-address rate
- * limit with Retry-After, the upload size limit, and the synchronous time limit that hands the
- * work over to a task.
+ * limit with Retry-After, the upload size limit, a refusal before an upload that waits for
+ * "100 Continue", and the synchronous time limit that hands the work over to a task.
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
 import { formWith, startServer } from '../support/server';
@@ -35,6 +36,59 @@ test("API_KEYS: no key or a wrong key is 401 in each family's shape; a listed ke
 		expect((await fetch(`${server.url}/`)).status).toBe(200);
 		expect((await fetch(`${server.url}/health`)).status).toBe(200);
 		expect((await fetch(`${server.url}/openapi.json`)).status).toBe(200);
+	} finally {
+		await server.stop();
+	}
+});
+
+/**
+ * A POST sent as curl sends an upload over a megabyte: the headers with `Expect: 100-continue`,
+ * and the body only once the server answers "100 Continue".
+ */
+async function postExpectingContinue(url: string, form: FormData, headers: Record<string, string>) {
+	const encoded = new Response(form);
+	const body = Buffer.from(await encoded.arrayBuffer());
+	return new Promise<{ continued: boolean; status: number; text: string }>((resolve, reject) => {
+		let continued = false;
+		const request = httpRequest(url, {
+			method: 'POST',
+			headers: { ...headers, expect: '100-continue', 'content-type': encoded.headers.get('content-type')!, 'content-length': body.length }
+		});
+		request.on('continue', () => {
+			continued = true;
+			request.end(body);
+		});
+		request.on('response', async (response) => {
+			let text = '';
+			for await (const chunk of response) text += chunk;
+			request.destroy();
+			resolve({ continued, status: response.statusCode!, text });
+		});
+		request.on('error', reject);
+		request.flushHeaders();
+	});
+}
+
+test('Expect: 100-continue: a request refused for its key is answered before its upload; an accepted one is asked for it', async () => {
+	const server = await startServer({ API_KEYS: 'alpha-key' });
+	try {
+		const refused = await postExpectingContinue(`${server.url}/asr?output=txt`, await jfkForm(), { authorization: 'Bearer gamma-key' });
+		expect(refused).toMatchObject({ continued: false, status: 401 });
+		expect(JSON.parse(refused.text)).toMatchObject({ status: 'error', code: 401 });
+
+		const accepted = await postExpectingContinue(
+			`${server.url}/v1/audio/transcriptions`,
+			formWith(
+				'file',
+				{ name: 'en_jfk.wav', bytes: readFileSync(await evalAudioPath('en_jfk.wav')) },
+				{ model: 'whisper-1', response_format: 'text' }
+			),
+			{
+				authorization: 'Bearer alpha-key'
+			}
+		);
+		expect(accepted).toMatchObject({ continued: true, status: 200 });
+		expect(accepted.text).toMatch(/ask not what your country/i);
 	} finally {
 		await server.stop();
 	}
