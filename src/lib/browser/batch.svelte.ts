@@ -65,7 +65,7 @@ class BatchQueue {
 			for (let item = this.#next(); item; item = this.#next()) {
 				item.status = 'running';
 				// A run started outside the queue ("Try again") finishes first: job.run would refuse.
-				while (job.busy) await new Promise((resolve) => setTimeout(resolve, 250));
+				await job.idle();
 				await job.run(item.file);
 				item.status = job.phase === 'done' ? 'done' : job.phase === 'cancelled' ? 'cancelled' : 'failed';
 				item.entryId = job.entryId;

@@ -98,6 +98,8 @@ class TranscriptionJob {
 	#runs = 0;
 	/** Rejects the running transcription's wait with an AbortError. */
 	#cancel: (() => void) | undefined;
+	/** The run in progress, for idle(). */
+	#inProgress: Promise<void> | null = null;
 
 	/** Call once the page knows where models come from; probes the device. */
 	async init(modelSource: ModelSource, availableModels: string[], server: ServerOffer): Promise<void> {
@@ -107,8 +109,23 @@ class TranscriptionJob {
 		this.capabilities = await probeCapabilities();
 	}
 
+	/** Transcribes a file, unless a run is in progress (see idle). */
 	async run(file: File): Promise<void> {
 		if (this.busy) return;
+		const running = (this.#inProgress = this.#run(file));
+		try {
+			await running;
+		} finally {
+			if (this.#inProgress === running) this.#inProgress = null;
+		}
+	}
+
+	/** Resolves once no run is in progress (its history entry written too). */
+	async idle(): Promise<void> {
+		while (this.#inProgress) await this.#inProgress.catch(() => undefined);
+	}
+
+	async #run(file: File): Promise<void> {
 		const run = ++this.#runs;
 		this.#lastFile = file;
 		this.notices = [];
