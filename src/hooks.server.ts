@@ -42,14 +42,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 		letBodyCome(req);
 		response = await resolve(event);
 	} catch (error) {
-		if (bodyHeldBack(req)) {
-			// Refused before its upload: the client never sends it, so the connection ends here.
-			response = errorResponse(family, error);
-			response.headers.set('connection', 'close');
-		} else {
-			await drain(event.request, error);
-			response = errorResponse(family, error);
-		}
+		// Refused before its upload (the client waits for "100 Continue"): it never sends it, so the
+		// connection ends with this answer. Otherwise the upload is read through, so that the
+		// client gets to see the answer.
+		const heldBack = bodyHeldBack(req);
+		if (!heldBack) await drain(event.request, error);
+		response = errorResponse(family, error);
+		if (heldBack) response.headers.set('connection', 'close');
 	}
 	for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
 	return response;
