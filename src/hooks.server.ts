@@ -12,6 +12,7 @@ import { consume, corsHeaders } from '$lib/server/access';
 import { bodyHeldBack, letBodyCome } from '$lib/server/expect-continue';
 import { apiError } from '$lib/server/errors';
 import { service } from '$lib/server/service';
+import { decodedPath } from '$lib/server/url-path';
 
 export const init: ServerInit = () => {
 	if (!building) service();
@@ -53,12 +54,3 @@ export const handle: Handle = async ({ event, resolve }) => {
 	for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
 	return response;
 };
-
-/** The path decoded, or null where a "%" is not followed by two hexadecimal digits. */
-function decodedPath(pathname: string): string | null {
-	try {
-		return decodeURIComponent(pathname);
-	} catch {
-		return null;
-	}
-}

@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { lookup as mimeType } from 'mrmime';
+import { decodedPath } from './url-path';
 
 /** Precompressed copies the build writes next to each file, best first. */
 const ENCODINGS = [
@@ -51,12 +52,8 @@ export function staticFiles(root: string): StaticFiles {
 
 	async function serve(req: IncomingMessage, res: ServerResponse, next: () => void): Promise<void> {
 		if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-		let pathname: string;
-		try {
-			pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-		} catch {
-			return next();
-		}
+		const pathname = decodedPath(new URL(req.url ?? '/', 'http://localhost').pathname);
+		if (pathname === null) return next(); // SvelteKit's handler answers it (the API in its error shape)
 		const file = path.join(base, pathname);
 		if (!file.startsWith(base + path.sep)) return next();
 		const original = await fileStats(file);
