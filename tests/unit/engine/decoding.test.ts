@@ -242,6 +242,22 @@ describe('word alignment helpers', () => {
 	it('median filter reflects at the edges', () => {
 		expect([...medianFilter(new Float32Array([1, 9, 2, 8, 3]), 3)]).toEqual([1, 2, 8, 3, 3]);
 	});
+	it("median filter of Whisper's width 7 equals sorting each reflected window", () => {
+		// Attention z-scores: negatives, repeats and a row shorter than the window's span.
+		for (const length of [4, 5, 31, 1500]) {
+			const row = Float32Array.from({ length }, (_, i) => Math.round(Math.sin(i * 7.3) * 20) / 4);
+			const expected = Array.from(row, (_, i) => {
+				const window = Array.from({ length: 7 }, (_, k) => {
+					let j = i + k - 3;
+					if (j < 0) j = -j - 1;
+					else if (j >= length) j = 2 * length - j - 1;
+					return row[j]!;
+				});
+				return window.sort((a, b) => a - b)[3]!;
+			});
+			expect([...medianFilter(row, 7)]).toEqual(length <= 3 ? [...row] : expected);
+		}
+	});
 	it('DTW follows the cheap diagonal', () => {
 		// 2 tokens × 4 frames: token 0 cheap on frames 0-1, token 1 on frames 2-3.
 		const cost = new Float32Array([0, 0, 9, 9, 9, 9, 0, 0]);

@@ -24,17 +24,28 @@ export const APPEND_PUNCTUATIONS = '"\'.。,，!！?？:：”)]}、';
 export function medianFilter(row: Float32Array, width: number): Float32Array {
 	const half = Math.floor(width / 2);
 	const n = row.length;
-	const out = new Float32Array(n);
 	if (n <= half) return row.slice();
-	const window = new Float32Array(width);
-	for (let i = 0; i < n; i++) {
-		for (let k = -half; k <= half; k++) {
-			let j = i + k;
-			if (j < 0) j = -j - 1;
-			else if (j >= n) j = 2 * n - j - 1;
-			window[k + half] = row[j]!;
-		}
-		out[i] = window.slice().sort()[half]!;
+	const padded = new Float32Array(n + 2 * half);
+	padded.set(row, half);
+	for (let k = 1; k <= half; k++) {
+		padded[half - k] = row[k - 1]!;
+		padded[half + n - 1 + k] = row[n - k]!;
+	}
+	// The window kept sorted as it slides: one value leaves and one enters per step. A window's
+	// rows hold about a million values (heads × tokens × frames), so nothing is allocated per value.
+	const sorted = padded.slice(0, width).sort();
+	const out = new Float32Array(n);
+	out[0] = sorted[half]!;
+	for (let i = 1; i < n; i++) {
+		const leaving = padded[i - 1]!;
+		const entering = padded[i - 1 + width]!;
+		let at = 0;
+		while (at < width - 1 && sorted[at] !== leaving) at++;
+		// Shift the leaving value's neighbours over its slot until the entering value fits.
+		for (; at > 0 && sorted[at - 1]! > entering; at--) sorted[at] = sorted[at - 1]!;
+		for (; at < width - 1 && sorted[at + 1]! < entering; at++) sorted[at] = sorted[at + 1]!;
+		sorted[at] = entering;
+		out[i] = sorted[half]!;
 	}
 	return out;
 }
