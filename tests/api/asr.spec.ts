@@ -140,6 +140,8 @@ test('async tasks run to the end, and survive a crash of the server between subm
 	const { task_id } = await submitted.json();
 	const done = await finishedTask(server.url, task_id);
 	expect(done).toMatchObject({ task_id, status: 'done', progress: 1, output: 'json' });
+	// The recording's length (JFK: 11 s), which the json result does not carry.
+	expect(done.duration).toBeCloseTo(11, 0);
 	expect(wordErrorRate(jfk.reference, done.result.text)).toBeLessThanOrEqual(0.1);
 	expect(done.result.segments[0]).toMatchObject({ id: 0, start: 0, end: expect.any(Number), text: expect.any(String) });
 	expect((await fetch(`${server.url}/tasks/nope`)).status).toBe(404);

@@ -9,8 +9,11 @@ import { chromiumPath, quietChromium } from '../support/chromium';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { wordErrorRate } from '../support/wer';
 import { option } from '../support/options';
+import { cutAudio } from '../support/media';
+import { failureText, LOCALES } from '../../src/lib/browser/i18n/messages';
 
 const SERVER_TIMEOUT_MS = 2 * 60_000;
+const en = LOCALES.en;
 
 test('a browser without WebGPU or WebAssembly sends the file to the server, says why, and keeps the transcript', async ({
 	playwright,
@@ -60,4 +63,24 @@ test('a capable browser may choose the server', async ({ page }, testInfo) => {
 	await expect(page.getByTestId('segments')).toBeVisible({ timeout: SERVER_TIMEOUT_MS });
 	const text = (await page.getByTestId('segment-text').allTextContents()).join(' ');
 	expect(wordErrorRate(timit.reference, text), text).toBeLessThanOrEqual(0.5);
+});
+
+test('a file too short for speech is called too short when it goes to the server, as when the page decodes it', async ({
+	page
+}, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'the choice does not depend on the device; the WASM project covers it');
+	// A tenth of a second: the server answers it with no text, and the page must not show that as a transcript.
+	const blip = cutAudio(await evalAudioPath('en_jfk.wav'), 0.1, testInfo.outputPath('blip.wav'));
+	await page.goto('/');
+	await (await option(page, 'route-select')).selectOption('server');
+	const done = page.waitForResponse(
+		async (response) => response.url().includes('/tasks/') && (await response.json().catch(() => null))?.status === 'done'
+	);
+	await page.getByTestId('file-input').setInputFiles(blip);
+	expect((await (await done).json()).duration).toBeCloseTo(0.1, 2);
+	const error = page.getByTestId('error');
+	await expect(error).toHaveAttribute('data-code', 'too-short', { timeout: SERVER_TIMEOUT_MS });
+	await expect(error).toHaveText(failureText(en, { code: 'too-short' }));
+	await expect(page.getByTestId('segments')).toHaveCount(0);
+	await expect(page.getByTestId('history-entry')).toHaveCount(0);
 });

@@ -9,20 +9,13 @@ import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import { readAcrossChunks } from '$lib/engine/audio-source';
-import { MediaError } from './failures';
+import { MediaError, tooShort } from './failures';
 
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
 const CHUNK_SECONDS = 300;
 const CHUNK_SAMPLES = CHUNK_SECONDS * SAMPLE_RATE;
 /** Decoded before each chunk after the first and dropped (see chunk()). */
 const CHUNK_LEAD_SECONDS = 1;
-/**
- * Shorter than this, Whisper invents text instead of hearing it: tiny.en made "And then we'll see
- * you next time. Bye." of 0.1 s cut from a word, and "Cheers." of the first 0.3 s of "She had…",
- * while 0.5 s gave "She had". (whisper.cpp returns nothing under 1 s.)
- */
-export const MIN_SECONDS = 0.5;
-
 /**
  * ffmpeg's core, fetched once; each instance compiles it from the HTTP cache. When it cannot
  * start (a download cut short, no network and no cached copy, no memory for its heap), that is
@@ -118,12 +111,8 @@ export async function openMedia(file: File): Promise<MediaReader> {
 		const first = await chunk(0);
 		const seconds = first.length < CHUNK_SAMPLES ? first.length / SAMPLE_RATE : await probeDuration(await (current ?? fresh()));
 		const length = Math.max(first.length, Math.round(seconds * SAMPLE_RATE));
-		if (length < MIN_SECONDS * SAMPLE_RATE) {
-			throw new MediaError(
-				'too-short',
-				`This file holds ${(length / SAMPLE_RATE).toFixed(2)} s of sound, too little to recognise speech in.`
-			);
-		}
+		const short = tooShort(length / SAMPLE_RATE);
+		if (short) throw short;
 		return {
 			length,
 			read: (start, count) => readAcrossChunks(start, count, length, CHUNK_SAMPLES, chunk),

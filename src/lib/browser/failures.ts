@@ -24,6 +24,19 @@ export class MediaError extends Error {
 	}
 }
 
+/**
+ * Shorter than this, Whisper invents text instead of hearing it: tiny.en made "And then we'll see
+ * you next time. Bye." of 0.1 s cut from a word, and "Cheers." of the first 0.3 s of "She had…",
+ * while 0.5 s gave "She had". (whisper.cpp returns nothing under 1 s.)
+ */
+const MIN_SECONDS = 0.5;
+
+/** The failure for a recording under MIN_SECONDS (decoded in the page, or measured by the server); null when long enough. */
+export function tooShort(seconds: number): MediaError | null {
+	if (seconds >= MIN_SECONDS) return null;
+	return new MediaError('too-short', `This file holds ${seconds.toFixed(2)} s of sound, too little to recognise speech in.`);
+}
+
 /** What went wrong in the worker, decided there (or, for a worker that died, by its handle). */
 export type EngineFailureCode = Extract<FailureCode, 'model-load' | 'model-offline' | 'out-of-memory' | 'transcribe' | 'worker-lost'>;
 

@@ -7,6 +7,7 @@
 import { optionsToApi, type TranscribeOptions } from '$lib/core/options';
 import type { Transcript } from '$lib/core/transcript';
 import { transcriptFromJson } from '$lib/core/writers/json';
+import { tooShort } from './failures';
 
 /** The server refused or failed the job; `message` is its own words, `reason` its error code. */
 export class ServerJobError extends Error {
@@ -26,6 +27,8 @@ interface TaskBody {
 	status: string;
 	progress: number;
 	result?: unknown;
+	/** The recording's length in seconds, when done (the json result has none). */
+	duration?: number;
 	error?: { code: number; reason: string; message: string };
 }
 
@@ -59,7 +62,13 @@ export async function transcribeOnServer(
 		const response = await fetch(`/tasks/${id}`, { signal, cache: 'no-store', headers });
 		if (!response.ok) throw await failure(response);
 		const task = (await response.json()) as TaskBody;
-		if (task.status === 'done') return transcriptFromJson(task.result);
+		if (task.status === 'done') {
+			// The page decodes no file it sends, so the server's measure says whether this one was too
+			// short for speech, as the page says of a file it decodes itself.
+			const short = typeof task.duration === 'number' ? tooShort(task.duration) : null;
+			if (short) throw short;
+			return transcriptFromJson(task.result);
+		}
 		if (task.status === 'failed') {
 			throw new ServerJobError(
 				task.error?.code ?? 500,

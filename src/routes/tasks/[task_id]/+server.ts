@@ -30,6 +30,7 @@ export const GET: RequestHandler = apiRoute(async ({ params }) => {
 			output === 'json'
 				? transcriptJson(transcript)
 				: writeTranscript(transcript, output, layoutOf(stored.kind === 'transcribe' ? stored.options : {}));
+		body.duration = transcript.duration;
 	}
 	if (task.status === 'failed' && task.error) {
 		const { status, code, message, param } = task.error;

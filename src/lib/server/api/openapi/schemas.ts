@@ -84,6 +84,11 @@ export const schemas = {
 				description: 'Present when done: the output as text, or as an object for output=json.',
 				oneOf: [{ type: 'string' }, ref('schemas', 'Transcript')]
 			},
+			duration: {
+				type: 'number',
+				minimum: 0,
+				description: "Present when done: the recording's length in seconds (the page tells a file too short for speech by it)."
+			},
 			error: {
 				type: 'object',
 				description: 'Present when failed.',
