@@ -4,7 +4,8 @@
  * emulation of a GPU). A file's time runs from choosing it to the transcript on screen: media
  * decoding in ffmpeg.wasm, messaging with the worker and the transcription. The model load is
  * the first file's extra time over a second run of that same file. Memory is the tab's: the
- * resident memory of the largest renderer process, sampled every 200 ms.
+ * resident memory of the largest renderer process, sampled every 200 ms. The page's word timing
+ * and "Skip silence" (on by default there) are turned off, as for the other engines.
  */
 import { chromium } from '@playwright/test';
 import { chromiumPath, quietChromium, swiftShaderWebGpu } from '../../tests/support/chromium';
@@ -36,6 +37,7 @@ export async function runInBrowser({ device, model, items, url }: BrowserRun): P
 		const page = await browser.newPage();
 		await page.goto(url);
 		await (await option(page, 'model-select')).selectOption(model);
+		for (const onByDefault of ['word-timestamps', 'skip-silence']) await (await option(page, onByDefault)).setChecked(false);
 		const deviceLabel = (await page.getByTestId('device-label').textContent())?.trim() ?? device;
 		let runs = 0;
 		const transcribe = async (item: WorkItem) => {
