@@ -1,7 +1,7 @@
 /**
  * @file Media to 16 kHz mono Float32 samples on the server and in Node scripts: through the
- * system's ffmpeg, or read as headerless 16-bit PCM (the API's `encode=false`, what Bazarr
- * sends), skipping a WAV header if one is there. The browser does the same with ffmpeg.wasm
+ * system's ffmpeg, or read as 16-bit PCM where it already is (wav.ts: the API's `encode=false`,
+ * what Bazarr sends, and WAV files at 16 kHz mono). The browser does the same with ffmpeg.wasm
  * (src/lib/browser/decode.ts). ffmpeg opens the upload and nothing else: no URL, and no demuxer
  * that reads the files a playlist inside the upload names.
  */
@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
 import { readAcrossChunks, type AudioSource } from '../engine/audio-source';
 import { apiError } from './errors';
+import { pcmToSamples, readSpeechWav } from './wav';
 
 export class FfmpegMissingError extends Error {
 	constructor() {
@@ -146,10 +147,22 @@ async function failureKind(input: string[]): Promise<UndecodableMediaError['kind
 }
 
 /**
- * Decodes a media file with the system's ffmpeg: all of it, or `maxSeconds` from `startSeconds`
- * (an input seek: ffmpeg decodes from the packet before and drops what precedes the point).
+ * Decodes a media file: all of it, or `maxSeconds` from `startSeconds`. A WAV already in the
+ * engine's format is read as it is (wav.ts); everything else goes through the system's ffmpeg.
  */
 export async function decodeFile(
+	filePath: string,
+	{ startSeconds = 0, maxSeconds, signal }: { startSeconds?: number; maxSeconds?: number; signal?: AbortSignal } = {}
+): Promise<Float32Array> {
+	signal?.throwIfAborted();
+	return (await readSpeechWav(filePath, startSeconds, maxSeconds)) ?? decodeWithFfmpeg(filePath, { startSeconds, maxSeconds, signal });
+}
+
+/**
+ * decodeFile through ffmpeg, for any file (an input seek: ffmpeg decodes from the packet before
+ * `startSeconds` and drops what precedes the point).
+ */
+export async function decodeWithFfmpeg(
 	filePath: string,
 	{ startSeconds = 0, maxSeconds, signal }: { startSeconds?: number; maxSeconds?: number; signal?: AbortSignal } = {}
 ): Promise<Float32Array> {
@@ -253,27 +266,4 @@ async function sampleCount(filePath: string, signal?: AbortSignal): Promise<numb
 	const { code, stderr } = await runFfmpeg(args, { onData: (chunk) => (bytes += chunk.length), signal });
 	if (code !== 0) throw asApiError(new UndecodableMediaError(await failureKind(input), ffmpegReason(stderr, filePath)));
 	return Math.floor(bytes / 4);
-}
-
-/** Little-endian int16 mono → [-1, 1) floats; a RIFF/WAVE header's chunks are skipped. */
-export function pcmToSamples(bytes: Uint8Array): Float32Array {
-	const start = wavDataOffset(bytes);
-	const length = bytes.length - start;
-	if (length % 2 !== 0) throw apiError('odd_pcm_length');
-	const view = new DataView(bytes.buffer, bytes.byteOffset + start, length);
-	const samples = new Float32Array(length / 2);
-	for (let i = 0; i < samples.length; i++) samples[i] = view.getInt16(i * 2, true) / 32768;
-	return samples;
-}
-
-function wavDataOffset(bytes: Uint8Array): number {
-	const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-	if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') return 0;
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	for (let at = 12; at + 8 <= bytes.length;) {
-		const size = view.getUint32(at + 4, true);
-		if (ascii(at) === 'data') return at + 8;
-		at += 8 + size + (size % 2);
-	}
-	return bytes.length;
 }

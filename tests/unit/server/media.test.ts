@@ -7,11 +7,13 @@ import {
 	allowedDemuxers,
 	CHUNK_SECONDS,
 	decodeFile,
+	decodeWithFfmpeg,
 	ffmpegReason,
 	openMediaFile,
 	readAudio,
 	UndecodableMediaError
 } from '$lib/server/media';
+import { readSpeechWav } from '$lib/server/wav';
 import { evalAudioPath } from '../../support/eval-audio';
 
 // The two layouts of `ffmpeg -demuxers`: Debian's ffmpeg 5.1 and the image's static 7.0.
@@ -141,4 +143,50 @@ describe('long media read in chunks', () => {
 		writeFileSync(text, 'not audio\n');
 		await expect(openMediaFile(text)).rejects.toMatchObject({ code: 'unsupported_media', status: 415 });
 	});
+});
+
+describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'koe-wav-'));
+	const made = (name: string, ...args: string[]) => {
+		const target = path.join(dir, name);
+		execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...args, '-y', target]);
+		return target;
+	};
+	const bytesOf = (samples: Float32Array) => Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+
+	it("gives ffmpeg's samples, whole and from any point, and leaves every other WAV to ffmpeg", async () => {
+		const jfk = await evalAudioPath('en_jfk.wav');
+		const direct = {
+			jfk,
+			// A tag chunk (LIST) before the samples.
+			tagged: made('tagged.wav', '-i', jfk, '-metadata', 'title=Inaugural address', '-c', 'copy'),
+			// Past one 5-minute chunk, read as openMediaFile reads its second chunk.
+			long: made('long.wav', '-stream_loop', '33', '-i', jfk, '-c', 'copy')
+		};
+		const throughFfmpeg = {
+			stereo: await evalAudioPath('en_stereo_two_speakers.wav'),
+			cd: made('cd.wav', '-i', jfk, '-ar', '44100'),
+			float: made('float.wav', '-i', jfk, '-c:a', 'pcm_f32le'),
+			// Its header states more samples than the file holds.
+			cut: path.join(dir, 'cut.wav')
+		};
+		writeFileSync(throughFfmpeg.cut, readFileSync(jfk).subarray(0, 100_000));
+		for (const [name, file] of Object.entries(direct)) expect(await readSpeechWav(file), name).not.toBeNull();
+		for (const [name, file] of Object.entries(throughFfmpeg)) expect(await readSpeechWav(file), name).toBeNull();
+		const ranges = [
+			{},
+			{ maxSeconds: 30 },
+			{ startSeconds: 3.5, maxSeconds: 2 },
+			{ startSeconds: 299, maxSeconds: 301 },
+			{ startSeconds: 900 }
+		];
+		for (const [name, file] of Object.entries({ ...direct, ...throughFfmpeg })) {
+			for (const range of ranges) {
+				const ours = await decodeFile(file, range);
+				const ffmpegs = await decodeWithFfmpeg(file, range);
+				expect(ours.length, `${name} ${JSON.stringify(range)}`).toBe(ffmpegs.length);
+				expect(bytesOf(ours).equals(bytesOf(ffmpegs)), `${name} ${JSON.stringify(range)}`).toBe(true);
+			}
+		}
+	}, 120_000);
 });
