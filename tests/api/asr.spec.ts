@@ -10,7 +10,7 @@ import Ajv from 'ajv/dist/2020.js';
 import { expect, test } from '@playwright/test';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, recording } from '../support/eval-audio';
-import { concatAudio } from '../support/media';
+import { concatAudio, ffmpeg } from '../support/media';
 import { finishedTask, formWith, startServer, type TestServer } from '../support/server';
 import { wordErrorRate } from '../support/wer';
 
@@ -40,16 +40,7 @@ test('POST /asr answers every output format as whisper-asr-webservice does', asy
 		writeFileSync(file, body);
 		if (output === 'txt') expect(wordErrorRate(jfk.reference, body)).toBeLessThanOrEqual(0.1);
 		if (output === 'srt' || output === 'vtt')
-			execFileSync('ffmpeg', [
-				'-v',
-				'error',
-				'-i',
-				file,
-				'-f',
-				output === 'srt' ? 'srt' : 'webvtt',
-				'-y',
-				testInfo.outputPath(`again.${output}`)
-			]);
+			ffmpeg('-i', file, '-f', output === 'srt' ? 'srt' : 'webvtt', testInfo.outputPath(`again.${output}`));
 		if (output === 'vtt') expect(body).toMatch(/^WEBVTT\n\n00:00\.\d{3} --> /); // hours only from one hour on
 		if (output === 'tsv') expect(body.startsWith('start\tend\ttext\n0\t')).toBe(true);
 		if (output === 'json') {
@@ -69,9 +60,9 @@ test('takes `file` as an alias, word timestamps, and headerless PCM with or with
 	expect(json.segments[0].words[0]).toMatchObject({ word: expect.any(String), start: expect.any(Number), probability: expect.any(Number) });
 
 	const wav = testInfo.outputPath('pcm.wav');
-	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-y', wav]);
+	ffmpeg('-i', await evalAudioPath(jfk.file), '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', wav);
 	const raw = testInfo.outputPath('pcm.raw');
-	execFileSync('ffmpeg', ['-v', 'error', '-i', wav, '-f', 's16le', '-y', raw]);
+	ffmpeg('-i', wav, '-f', 's16le', raw);
 	for (const file of [raw, wav]) {
 		const response = await asr('?encode=false&output=txt', formWith('audio_file', { name: 'audio', bytes: readFileSync(file) }));
 		expect(response.status).toBe(200);

@@ -4,10 +4,10 @@
  * task and from /v1, karaoke highlighting, one cue per segment when asked, and a 400 naming the
  * parameter for every bad value.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
+import { ffmpeg } from '../support/media';
 import { finishedTask, formWith, startServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -45,7 +45,7 @@ function parseCues(file: string): Array<{ start: number; end: number; lines: str
 /** ffmpeg reads the file as subtitles (players use the same rules). */
 function ffmpegReads(body: string, format: 'srt' | 'vtt', path: string): void {
 	writeFileSync(path, body);
-	execFileSync('ffmpeg', ['-v', 'error', '-i', path, '-f', format === 'srt' ? 'srt' : 'webvtt', '-y', `${path}.again`]);
+	ffmpeg('-i', path, '-f', format === 'srt' ? 'srt' : 'webvtt', `${path}.again`);
 }
 
 test('srt and vtt are laid out from words: 42 characters, 2 lines, 7 s, in order, with gaps; ffmpeg reads them', async ({}, testInfo) => {

@@ -2,9 +2,9 @@
  * @file Recording from the microphone. Chromium's fake capture device plays a real recording
  * into getUserMedia, so the real recorder, decoder and model hear real speech.
  */
-import { execFileSync } from 'node:child_process';
 import { chromium, expect, test, type LaunchOptions } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
+import { ffmpeg } from '../support/media';
 import { wordErrorRate } from '../support/wer';
 import { option } from '../support/options';
 
@@ -29,7 +29,7 @@ test('records speech from the microphone and transcribes it', async ({ baseURL, 
 	const jfk = recording('en_jfk.wav');
 	// The fake device loops its file: 5 s of silence after the speech keep the loop's restart out.
 	const speechThenSilence = testInfo.outputPath('jfk-padded.wav');
-	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=5', '-y', speechThenSilence]);
+	ffmpeg('-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=5', speechThenSilence);
 	const browser = await launchWithMicrophone(launchOptions, speechThenSilence, true);
 	try {
 		const context = await browser.newContext({ baseURL, permissions: ['microphone'] });
@@ -58,7 +58,7 @@ test('shows live captions while recording, each line soon after its sentence end
 	const jfk = recording('en_jfk.wav');
 	const speechThenSilence = testInfo.outputPath('jfk-padded.wav');
 	// 10 s of silence after the speech: time for the captions to catch up before the loop restarts.
-	execFileSync('ffmpeg', ['-v', 'error', '-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=10', '-y', speechThenSilence]);
+	ffmpeg('-i', await evalAudioPath(jfk.file), '-af', 'apad=pad_dur=10', speechThenSilence);
 	const browser = await launchWithMicrophone(launchOptions, speechThenSilence, true);
 	try {
 		const page = await (await browser.newContext({ baseURL, permissions: ['microphone'] })).newPage();

@@ -3,11 +3,10 @@
  * 12 s of room noise; the subtitles start with the speech, follow the layout chosen in the options
  * (remembered across a reload), and the lrc download is timed lines.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
-import { afterNoise, makeVideo } from '../support/media';
+import { afterNoise, ffmpeg, makeVideo } from '../support/media';
 import { option } from '../support/options';
 
 const TIMEOUT_MS = 5 * 60_000;
@@ -48,7 +47,7 @@ test('skips the silence, and lays subtitles out as the options say, remembered',
 	expect(lines.length).toBeGreaterThan(4);
 	for (const line of lines) if (line.includes(' ')) expect(line.length, line).toBeLessThanOrEqual(20);
 	writeFileSync(testInfo.outputPath('page.srt'), srt);
-	execFileSync('ffmpeg', ['-v', 'error', '-i', testInfo.outputPath('page.srt'), '-f', 'srt', '-y', testInfo.outputPath('again.srt')]);
+	ffmpeg('-i', testInfo.outputPath('page.srt'), '-f', 'srt', testInfo.outputPath('again.srt'));
 
 	const lrc = await download(page, 'lrc');
 	expect(lrc.split('\n')[0]).toBe('[by:Koe]');

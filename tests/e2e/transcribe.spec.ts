@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath, recording } from '../support/eval-audio';
+import { ffmpeg } from '../support/media';
 import { wordErrorRate } from '../support/wer';
 import { option } from '../support/options';
 
@@ -65,14 +66,14 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 
 	const srtPath = await download(page, 'srt', testInfo.outputPath('jfk.srt'));
 	// ffmpeg parses the subtitles and re-muxes them; a malformed file makes it fail.
-	execFileSync('ffmpeg', ['-v', 'error', '-i', srtPath, '-f', 'srt', '-y', testInfo.outputPath('roundtrip.srt')]);
+	ffmpeg('-i', srtPath, '-f', 'srt', testInfo.outputPath('roundtrip.srt'));
 	const cues = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', srtPath], {
 		encoding: 'utf8'
 	});
 	expect(cues.trim().split('\n').length).toBeGreaterThan(0);
 
 	const vttPath = await download(page, 'vtt', testInfo.outputPath('jfk.vtt'));
-	execFileSync('ffmpeg', ['-v', 'error', '-i', vttPath, '-f', 'webvtt', '-y', testInfo.outputPath('roundtrip.vtt')]);
+	ffmpeg('-i', vttPath, '-f', 'webvtt', testInfo.outputPath('roundtrip.vtt'));
 	const txtPath = await download(page, 'txt', testInfo.outputPath('jfk.txt'));
 	expect(wordErrorRate(jfk.reference, execFileSync('cat', [txtPath], { encoding: 'utf8' }))).toBeLessThanOrEqual(MAX_WER);
 });
@@ -107,7 +108,7 @@ test('says clearly when a file is not media, is empty, is corrupt or has no soun
 
 	// A video with a picture and no sound.
 	const silentVideo = testInfo.outputPath('no-audio.mkv');
-	execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=navy:s=64x64:d=1', '-c:v', 'ffv1', '-y', silentVideo]);
+	ffmpeg('-f', 'lavfi', '-i', 'color=c=navy:s=64x64:d=1', '-c:v', 'ffv1', silentVideo);
 	await page.getByTestId('file-input').setInputFiles(silentVideo);
 	await expect(page.getByTestId('error')).toContainText('no audio track');
 

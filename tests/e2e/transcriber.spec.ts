@@ -3,14 +3,13 @@
  * languages detected and translated, hours-long media handled in windows, video, cancel, and
  * exports that other tools accept.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv/dist/2020.js';
 import { expect, test, type Page } from '@playwright/test';
 import { findLanguage } from '../../src/lib/core/languages';
 import schema from '../../src/lib/core/writers/transcript.schema.json' with { type: 'json' };
 import { evalAudioPath, readManifest, recording } from '../support/eval-audio';
-import { concatAudio, makeVideo } from '../support/media';
+import { concatAudio, ffmpeg, makeVideo } from '../support/media';
 import { normalizeWords, wordErrorRate } from '../support/wer';
 import { option } from '../support/options';
 
@@ -133,7 +132,7 @@ test('transcribes the sound of a video file', async ({ page }, testInfo) => {
 test('cancel stops the work within 2 seconds and keeps what was done', async ({ page }, testInfo) => {
 	const long = testInfo.outputPath('long.wav');
 	const sonnet = await evalAudioPath('en_librivox_sonnet001.mp3');
-	execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '3', '-i', sonnet, '-ac', '1', '-ar', '16000', '-y', long]);
+	ffmpeg('-stream_loop', '3', '-i', sonnet, '-ac', '1', '-ar', '16000', long);
 	await page.goto('/');
 	await (await option(page, 'model-select')).selectOption('tiny.en');
 	await page.getByTestId('file-input').setInputFiles(long);

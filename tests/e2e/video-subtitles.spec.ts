@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { evalAudioPath } from '../support/eval-audio';
-import { makeVideo } from '../support/media';
+import { ffmpeg, makeVideo } from '../support/media';
 import { option } from '../support/options';
 
 const TIMEOUT_MS = 5 * 60_000;
@@ -14,8 +14,6 @@ const TIMEOUT_MS = 5 * 60_000;
 test.beforeEach(({}, testInfo) => {
 	test.skip(testInfo.project.name !== 'wasm', 'muxing does not depend on the device; the WASM project covers it');
 });
-
-const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...args], { encoding: 'utf8' });
 
 /** The MD5 of a file's video packets as stored (copied, not decoded). */
 const videoPacketsMd5 = (file: string) => ffmpeg('-i', file, '-map', '0:v', '-c', 'copy', '-f', 'md5', '-').trim();
@@ -41,17 +39,17 @@ const CONTAINERS = [
 	{
 		extension: 'mp4',
 		subtitleCodec: 'mov_text',
-		encode: (source: string, target: string) => ffmpeg('-i', source, '-c', 'copy', '-y', target)
+		encode: (source: string, target: string) => ffmpeg('-i', source, '-c', 'copy', target)
 	},
 	{
 		extension: 'mkv',
 		subtitleCodec: 'subrip',
-		encode: (source: string, target: string) => ffmpeg('-i', source, '-c', 'copy', '-y', target)
+		encode: (source: string, target: string) => ffmpeg('-i', source, '-c', 'copy', target)
 	},
 	{
 		extension: 'webm',
 		subtitleCodec: 'webvtt',
-		encode: (source: string, target: string) => ffmpeg('-i', source, '-c:v', 'libvpx-vp9', '-b:v', '200k', '-c:a', 'libopus', '-y', target)
+		encode: (source: string, target: string) => ffmpeg('-i', source, '-c:v', 'libvpx-vp9', '-b:v', '200k', '-c:a', 'libopus', target)
 	}
 ] as const;
 

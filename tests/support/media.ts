@@ -3,6 +3,11 @@
  */
 import { execFileSync } from 'node:child_process';
 
+/** The system's ffmpeg, quiet but for errors, never asking (outputs are overwritten); its stdout as text. */
+export function ffmpeg(...args: string[]): string {
+	return execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args], { encoding: 'utf8' });
+}
+
 export interface ConcatOptions {
 	/** Silence after each part, in seconds. */
 	gapSeconds?: number;
@@ -16,13 +21,13 @@ export function concatAudio(parts: readonly string[], target: string, { gapSecon
 	const pad = gapSeconds > 0 ? `,apad=pad_dur=${gapSeconds}` : '';
 	const chains = parts.map((_, i) => `[${i}:a]aresample=16000,aformat=channel_layouts=mono${pad}[a${i}]`);
 	const filter = `${chains.join(';')};${parts.map((_, i) => `[a${i}]`).join('')}concat=n=${parts.length}:v=0:a=1[out]`;
-	execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', ...outputArgs, '-y', target]);
+	ffmpeg(...inputs, '-filter_complex', filter, '-map', '[out]', ...outputArgs, target);
 	return target;
 }
 
 /** The first `seconds` of `audio` at `target` (its extension picks the format; `outputArgs` add encoder options). */
 export function cutAudio(audio: string, seconds: number, target: string, outputArgs: readonly string[] = []): string {
-	execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', audio, '-t', String(seconds), ...outputArgs, '-y', target]);
+	ffmpeg('-i', audio, '-t', String(seconds), ...outputArgs, target);
 	return target;
 }
 
@@ -30,32 +35,13 @@ export function cutAudio(audio: string, seconds: number, target: string, outputA
 export function afterNoise(audio: string, seconds: number, target: string): string {
 	const noise = `anoisesrc=color=pink:amplitude=0.004:sample_rate=16000:duration=${seconds}:seed=5`;
 	const filter = '[1:a]aresample=16000,aformat=channel_layouts=mono[speech];[0:a][speech]concat=n=2:v=0:a=1[out]';
-	execFileSync('ffmpeg', [
-		'-nostdin',
-		'-v',
-		'error',
-		'-f',
-		'lavfi',
-		'-i',
-		noise,
-		'-i',
-		audio,
-		'-filter_complex',
-		filter,
-		'-map',
-		'[out]',
-		'-y',
-		target
-	]);
+	ffmpeg('-f', 'lavfi', '-i', noise, '-i', audio, '-filter_complex', filter, '-map', '[out]', target);
 	return target;
 }
 
 /** An mp4 video (H.264 + AAC) of a plain coloured picture with `audio` as its sound track. */
 export function makeVideo(audio: string, target: string): string {
-	execFileSync('ffmpeg', [
-		'-nostdin',
-		'-v',
-		'error',
+	ffmpeg(
 		'-f',
 		'lavfi',
 		'-i',
@@ -69,8 +55,7 @@ export function makeVideo(audio: string, target: string): string {
 		'yuv420p',
 		'-c:a',
 		'aac',
-		'-y',
 		target
-	]);
+	);
 	return target;
 }

@@ -3,11 +3,11 @@
  * committed): one row per case, with the name the page sees and what the page must do with it.
  * tests/e2e/faults.spec.ts drops each one into the page.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FailureCode } from '../../src/lib/browser/i18n/messages';
 import { evalAudioPath } from './eval-audio';
+import { ffmpeg } from './media';
 
 /** What the page must show for a case. */
 export type PageOutcome =
@@ -28,12 +28,8 @@ export interface PageCase {
 	expected: PageOutcome;
 	/** A known bug outside the page that makes this case fail: the test is marked as failing, with this reason. */
 	knownBug?: string;
-	/** Writes the case's bytes to `file`. */
-	make(file: string): Promise<void> | void;
-}
-
-function ffmpeg(...args: string[]): void {
-	execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...args]);
+	/** Writes the case's bytes to `file` (awaited; what it returns is not read). */
+	make(file: string): unknown;
 }
 
 /** "She had your dark suit in greasy wash water all year": short, so each case stays cheap. */

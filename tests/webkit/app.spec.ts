@@ -3,12 +3,11 @@
  * path and the "no WebGPU" branch of the probe, uploads of audio and video, a subtitle export,
  * and history across a reload.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { extensionForMimeType, pickRecordingType, RECORDING_TYPES } from '../../src/lib/browser/recording-format';
 import { evalAudioPath, recording } from '../support/eval-audio';
 import { layoutProblems, SCREEN_SIZES } from '../support/layout';
-import { makeVideo } from '../support/media';
+import { ffmpeg, makeVideo } from '../support/media';
 import { wordErrorRate } from '../support/wer';
 import { expect, test, type WebKitBrowser } from './webkit';
 
@@ -101,7 +100,7 @@ test('transcribes JFK on the WASM path, says why there is no WebGPU, and exports
 	expect(srt.name).toBe('en_jfk.srt');
 	const srtPath = testInfo.outputPath('jfk.srt');
 	writeFileSync(srtPath, srt.text);
-	execFileSync('ffmpeg', ['-v', 'error', '-i', srtPath, '-f', 'srt', '-y', testInfo.outputPath('roundtrip.srt')]);
+	ffmpeg('-i', srtPath, '-f', 'srt', testInfo.outputPath('roundtrip.srt'));
 	expect(srt.text).toMatch(/^1\n00:00:00,\d{3} --> 00:00:\d\d,\d{3}\n.*ask\s+not\s+what\s+your\s+country/s);
 });
 
@@ -182,7 +181,7 @@ test('edits in the review view (replace, undo, split, shift) and exports the sub
 	const srt = await downloadedText(webkit, 'srt');
 	const srtPath = testInfo.outputPath('edited.srt');
 	writeFileSync(srtPath, srt.text);
-	execFileSync('ffmpeg', ['-v', 'error', '-i', srtPath, '-f', 'srt', '-y', testInfo.outputPath('edited-again.srt')]);
+	ffmpeg('-i', srtPath, '-f', 'srt', testInfo.outputPath('edited-again.srt'));
 	const cueLines = srt.text.split('\n').filter((line) => line && !/^\d+$/.test(line) && !line.includes(' --> '));
 	expect(cueLines.join(' ')).toContain('nation');
 	for (const line of cueLines) if (line.includes(' ')) expect(line.length, line).toBeLessThanOrEqual(24);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import {
 } from '$lib/server/media';
 import { readSpeechWav } from '$lib/server/wav';
 import { evalAudioPath } from '../../support/eval-audio';
+import { ffmpeg } from '../../support/media';
 
 // The two layouts of `ffmpeg -demuxers`: Debian's ffmpeg 5.1 and the image's static 7.0.
 const LISTING_5 = `File formats:
@@ -70,7 +70,6 @@ describe('decoding bad files', () => {
 		writeFileSync(target, content);
 		return target;
 	};
-	const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...args]);
 
 	it('tells a file that is not media from media without an audio track, and strips the path', async () => {
 		const text = file('notes.mp3', 'meeting notes, not audio\n');
@@ -80,7 +79,7 @@ describe('decoding bad files', () => {
 		expect((error as UndecodableMediaError).reason).not.toContain(dir);
 
 		const picture = path.join(dir, 'picture.png');
-		ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1', '-y', picture);
+		ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1', picture);
 		await expect(decodeFile(picture)).rejects.toMatchObject({ kind: 'no_audio_track' });
 		await expect(readAudio(picture, true)).rejects.toMatchObject({ code: 'no_audio_track', status: 415 });
 		await expect(readAudio(text, true)).rejects.toMatchObject({ code: 'unsupported_media', status: 415 });
@@ -111,7 +110,7 @@ describe('long media read in chunks', () => {
 	/** JFK looped past one 5-minute chunk (6 min), in the given container. */
 	const longFile = async (extension: string, codecArgs: string[] = []) => {
 		const file = path.join(dir, `long.${extension}`);
-		execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '33', '-i', await evalAudioPath('en_jfk.wav'), ...codecArgs, '-y', file]);
+		ffmpeg('-stream_loop', '33', '-i', await evalAudioPath('en_jfk.wav'), ...codecArgs, file);
 		return file;
 	};
 	const largestDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
@@ -149,7 +148,7 @@ describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'koe-wav-'));
 	const made = (name: string, ...args: string[]) => {
 		const target = path.join(dir, name);
-		execFileSync('ffmpeg', ['-nostdin', '-v', 'error', ...args, '-y', target]);
+		ffmpeg(...args, target);
 		return target;
 	};
 	const bytesOf = (samples: Float32Array) => Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
