@@ -4,6 +4,7 @@
  * and replace. Words that an edit leaves as they were keep their timings; words it changes take
  * the time of what they replace. Every edit returns a new transcript, numbered and joined again.
  */
+import { UNSPACED_LANGUAGES } from './languages';
 import type { Segment, Transcript, Word } from './transcript';
 
 /** The transcript with its segments numbered in order and its text joined from them. */
@@ -12,18 +13,43 @@ function rebuilt(transcript: Transcript, segments: Segment[]): Transcript {
 	return { ...transcript, segments: numbered, text: numbered.map((segment) => segment.text).join('') };
 }
 
-/** Text as Whisper writes it: one leading space, single spaces between words. */
-const asSegmentText = (text: string) => ` ${text.replace(/\s+/g, ' ').trim()}`;
+/**
+ * Chinese, Japanese, Thai, Lao, Burmese and Cantonese put no spaces between words: Whisper writes
+ * their lines without a leading space, and times them by the character or token.
+ */
+const isUnspaced = (transcript: Transcript) => transcript.language !== null && UNSPACED_LANGUAGES.has(transcript.language);
 
-/** The words of a text, each with its leading space, as Whisper's words are. */
-const splitWords = (text: string) => text.match(/\s*\S+/gu) ?? [];
+/** Text as Whisper writes it: single spaces, and one leading space in a spaced language. */
+const asSegmentText = (text: string, unspaced: boolean) => `${unspaced ? '' : ' '}${text.replace(/\s+/g, ' ').trim()}`;
+
+/**
+ * The units a text is timed and split by, each with the spaces before it: words where words are
+ * spaced (as Whisper's words are), single characters where they are not.
+ */
+const unitsOf = (text: string, unspaced: boolean) => text.match(unspaced ? /\s*\S/gu : /\s*\S+/gu) ?? [];
+
+/** Words cut into single characters, each with an even share of its word's time. */
+function byCharacter(words: readonly Word[]): Word[] {
+	return words.flatMap((word) => {
+		const characters = unitsOf(word.word, true);
+		const step = (word.end - word.start) / Math.max(1, characters.length);
+		return characters.map((character, i) => ({
+			...word,
+			word: character,
+			start: round2(word.start + step * i),
+			end: round2(word.start + step * (i + 1))
+		}));
+	});
+}
 
 /**
  * Word timings for a segment's new text: words found unchanged, in order (a longest common
  * subsequence), keep their times; the words between two kept ones share the time between them.
+ * In an unspaced language the units are characters (a word's time shared among its characters).
  */
-export function retimeWords(words: readonly Word[], text: string, span: { start: number; end: number }): Word[] {
-	const next = splitWords(text);
+export function retimeWords(words: readonly Word[], text: string, span: { start: number; end: number }, unspaced = false): Word[] {
+	const next = unitsOf(text, unspaced);
+	if (unspaced) words = byCharacter(words);
 	const old = words.map((word) => word.word.trim());
 	const fresh = next.map((word) => word.trim());
 	// lcs[i][j]: the longest common run of old[i..] and fresh[j..].
@@ -60,58 +86,80 @@ export function retimeWords(words: readonly Word[], text: string, span: { start:
 
 const round2 = (seconds: number) => Math.round(seconds * 100) / 100;
 
-function withText(segment: Segment, text: string): Segment {
-	const segmentText = asSegmentText(text);
+function withText(segment: Segment, text: string, unspaced: boolean): Segment {
+	const segmentText = asSegmentText(text, unspaced);
 	const { words, ...rest } = segment;
-	return words ? { ...rest, text: segmentText, words: retimeWords(words, segmentText, segment) } : { ...rest, text: segmentText };
+	return words ? { ...rest, text: segmentText, words: retimeWords(words, segmentText, segment, unspaced) } : { ...rest, text: segmentText };
 }
 
 /** A line's text replaced; unchanged words keep their timings. */
 export function editSegmentText(transcript: Transcript, segmentId: number, text: string): Transcript {
+	const unspaced = isUnspaced(transcript);
 	return rebuilt(
 		transcript,
 		transcript.segments.map((segment) =>
-			segment.id !== segmentId || segment.text.trim() === text.replace(/\s+/g, ' ').trim() ? segment : withText(segment, text)
+			segment.id !== segmentId || segment.text.trim() === text.replace(/\s+/g, ' ').trim() ? segment : withText(segment, text, unspaced)
 		)
 	);
 }
 
 /**
- * A line split in two at a character of its trimmed text (moved to the nearest word boundary):
- * with word timings, at the first word's start; without, at the share of the characters.
+ * A line split in two at a character of its trimmed text, moved to the nearest boundary between
+ * its words (in an unspaced language, between its timed words, or any two characters where it has
+ * no word timings): with word timings, at the first word's start; without, at the share of the
+ * characters.
  */
 export function splitSegment(transcript: Transcript, segmentId: number, at: number): Transcript {
 	const index = transcript.segments.findIndex((segment) => segment.id === segmentId);
 	const segment = transcript.segments[index];
 	if (!segment) return transcript;
+	const unspaced = isUnspaced(transcript);
 	const text = segment.text.trim();
-	const boundary = nearestBoundary(text, at);
-	if (boundary <= 0 || boundary >= text.length) return transcript;
-	const [head, tail] = [text.slice(0, boundary), text.slice(boundary)];
-	const headCount = splitWords(head).length;
-	let middle: number;
+	const { words, tokens: _tokens, ...rest } = segment; // the tokens no longer describe either half
+	const spelled = words?.length && spelledBy(words) === text ? words : undefined;
+	const units = spelled?.map((word) => word.word) ?? unitsOf(text, unspaced);
+	// A spaced line's word timings still fit its words when only their spelling changed.
+	const timed = spelled ?? (words && !unspaced && words.length === units.length ? words : undefined);
+	const starts = unitStarts(units);
+	let cut = -1;
+	for (let i = 1; i < units.length; i++) {
+		const inside = starts[i]! > 0 && starts[i]! < text.length;
+		if (inside && (cut < 0 || Math.abs(starts[i]! - at) < Math.abs(starts[cut]! - at))) cut = i;
+	}
+	if (cut < 0) return transcript;
+	const [head, tail] = [text.slice(0, starts[cut]), text.slice(starts[cut])];
 	let first: Segment;
 	let second: Segment;
-	const { words, tokens: _tokens, ...rest } = segment; // the tokens no longer describe either half
-	if (words && words.length === splitWords(text).length) {
-		middle = words[headCount]!.start;
-		first = { ...rest, end: words[headCount - 1]!.end, text: asSegmentText(head), words: words.slice(0, headCount) };
-		second = { ...rest, start: middle, text: asSegmentText(tail), words: words.slice(headCount) };
+	if (timed) {
+		first = { ...rest, end: timed[cut - 1]!.end, text: asSegmentText(head, unspaced), words: timed.slice(0, cut) };
+		second = { ...rest, start: timed[cut]!.start, text: asSegmentText(tail, unspaced), words: timed.slice(cut) };
 	} else {
-		middle = round2(segment.start + ((segment.end - segment.start) * boundary) / text.length);
-		first = { ...rest, end: middle, text: asSegmentText(head) };
-		second = { ...rest, start: middle, text: asSegmentText(tail) };
+		const middle = round2(segment.start + ((segment.end - segment.start) * starts[cut]!) / text.length);
+		first = { ...rest, end: middle, text: asSegmentText(head, unspaced) };
+		second = { ...rest, start: middle, text: asSegmentText(tail, unspaced) };
 	}
 	const segments = [...transcript.segments];
 	segments.splice(index, 1, first, second);
 	return rebuilt(transcript, segments);
 }
 
-/** The word boundary (a space) nearest to a character offset. */
-function nearestBoundary(text: string, at: number): number {
-	let best = -1;
-	for (let i = 0; i < text.length; i++) if (/\s/u.test(text[i]!) && (best < 0 || Math.abs(i - at) < Math.abs(best - at))) best = i;
-	return best;
+/** The text a line's words spell, trimmed. */
+const spelledBy = (words: readonly Word[]) =>
+	words
+		.map((word) => word.word)
+		.join('')
+		.trim();
+
+/** Where each unit starts in the trimmed text the units spell (the first unit's own leading spaces not counted). */
+function unitStarts(units: readonly string[]): number[] {
+	const lead = (units[0] ?? '').length - (units[0] ?? '').trimStart().length;
+	const starts: number[] = [];
+	let offset = -lead;
+	for (const unit of units) {
+		starts.push(Math.max(0, offset));
+		offset += unit.length;
+	}
+	return starts;
 }
 
 /** A line joined with the one after it. */
@@ -121,7 +169,9 @@ export function mergeWithNext(transcript: Transcript, segmentId: number): Transc
 	const next = transcript.segments[index + 1];
 	if (!segment || !next) return transcript;
 	const { tokens: _a, ...rest } = segment;
-	const merged: Segment = { ...rest, end: next.end, text: asSegmentText(`${segment.text} ${next.text}`) };
+	const unspaced = isUnspaced(transcript);
+	const joined = unspaced ? `${segment.text.trim()}${next.text.trim()}` : `${segment.text} ${next.text}`;
+	const merged: Segment = { ...rest, end: next.end, text: asSegmentText(joined, unspaced) };
 	if (segment.words && next.words) merged.words = [...segment.words, ...next.words];
 	else delete merged.words;
 	const segments = [...transcript.segments];

@@ -131,3 +131,71 @@ describe('find and replace', () => {
 		expect(replaceText(named, 'über', 'Uber', { wholeWords: true, matchCase: false }).count).toBe(1);
 	});
 });
+
+describe('lines in a language without spaces', () => {
+	// As base transcribes zh_aishell1: no leading space, a word per character or token.
+	const chinese = makeTranscript(
+		[
+			{
+				start: 0,
+				end: 1.2,
+				text: '甚至出现交易停滞的情况。',
+				words: words(
+					['甚', 0, 0.1],
+					['至', 0.1, 0.2],
+					['出', 0.2, 0.3],
+					['现', 0.3, 0.4],
+					['交', 0.4, 0.5],
+					['易', 0.5, 0.6],
+					['停', 0.6, 0.7],
+					['滞', 0.7, 0.8],
+					['的', 0.8, 0.9],
+					['情况。', 0.9, 1.2]
+				)
+			},
+			{ start: 2, end: 3, text: '我们去公园。' }
+		],
+		'zh',
+		4
+	);
+
+	it('splits between characters, at the timed word nearest the cursor, or anywhere without word timings', () => {
+		const split = splitSegment(chinese, 0, 4);
+		expect(split.segments.map((s) => [s.text, s.start, s.end])).toEqual([
+			['甚至出现', 0, 0.4],
+			['交易停滞的情况。', 0.4, 1.2],
+			['我们去公园。', 2, 3]
+		]);
+		// Inside the two-character word 情况: the boundary before it is nearer than the line's end.
+		expect(splitSegment(chinese, 0, 10).segments.map((s) => s.text)).toEqual(['甚至出现交易停滞的', '情况。', '我们去公园。']);
+		const untimed = splitSegment(chinese, 1, 2);
+		expect(untimed.segments.slice(1).map((s) => [s.text, s.start, s.end])).toEqual([
+			['我们', 2, 2.33],
+			['去公园。', 2.33, 3]
+		]);
+		expect(untimed.text).toBe('甚至出现交易停滞的情况。我们去公园。');
+	});
+
+	it('keeps the times of the characters an edit leaves, adds no spaces, and merges without one', () => {
+		const edited = editSegmentText(chinese, 0, '甚至出现交易停止的情况。');
+		expect(edited.segments[0]!.text).toBe('甚至出现交易停止的情况。');
+		expect(edited.segments[0]!.words!.map((w) => [w.word, w.start, w.end])).toEqual([
+			['甚', 0, 0.1],
+			['至', 0.1, 0.2],
+			['出', 0.2, 0.3],
+			['现', 0.3, 0.4],
+			['交', 0.4, 0.5],
+			['易', 0.5, 0.6],
+			['停', 0.6, 0.7],
+			['止', 0.7, 0.8],
+			['的', 0.8, 0.9],
+			// 情况。 was one word: its three characters share its time.
+			['情', 0.9, 1],
+			['况', 1, 1.1],
+			['。', 1.1, 1.2]
+		]);
+		const merged = mergeWithNext(chinese, 0);
+		expect(merged.segments[0]!.text).toBe('甚至出现交易停滞的情况。我们去公园。');
+		expect(merged.text).toBe('甚至出现交易停滞的情况。我们去公园。');
+	});
+});
