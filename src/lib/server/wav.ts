@@ -63,7 +63,9 @@ const PCM_TAG = 1;
  * the file (damaged, or streamed), which ffmpeg decodes instead.
  */
 export async function readSpeechWav(filePath: string, startSeconds = 0, maxSeconds?: number): Promise<Float32Array | null> {
-	const file = await open(filePath, 'r');
+	// A file that cannot be opened is ffmpeg's to report, in the API's words.
+	const file = await open(filePath, 'r').catch(() => null);
+	if (!file) return null;
 	try {
 		const { size } = await file.stat();
 		const head = new Uint8Array(Math.min(size, HEADER_BYTES));

@@ -172,6 +172,8 @@ describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
 		writeFileSync(throughFfmpeg.cut, readFileSync(jfk).subarray(0, 100_000));
 		for (const [name, file] of Object.entries(direct)) expect(await readSpeechWav(file), name).not.toBeNull();
 		for (const [name, file] of Object.entries(throughFfmpeg)) expect(await readSpeechWav(file), name).toBeNull();
+		// A file that is not there is ffmpeg's to report, as before.
+		expect(await readSpeechWav(path.join(dir, 'absent.wav'))).toBeNull();
 		const ranges = [
 			{},
 			{ maxSeconds: 30 },
