@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
 import { readAcrossChunks, type AudioSource } from '../engine/audio-source';
 import { apiError } from './errors';
-import { pcmToSamples, readSpeechWav } from './wav';
+import { pcmToSamples, readSpeechWav, speechWavLength } from './wav';
 
 export class FfmpegMissingError extends Error {
 	constructor() {
@@ -230,7 +230,10 @@ export async function openMediaFile(filePath: string, signal?: AbortSignal): Pro
 		return decoded;
 	};
 	const first = await chunk(0);
-	const length = first.length < CHUNK_SAMPLES ? first.length : Math.max(first.length, await sampleCount(filePath, signal));
+	const length =
+		first.length < CHUNK_SAMPLES
+			? first.length
+			: Math.max(first.length, (await speechWavLength(filePath)) ?? (await sampleCount(filePath, signal)));
 	return {
 		length,
 		getSamples: (start, count) => readAcrossChunks(start, count, length, CHUNK_SAMPLES, chunk),
@@ -257,7 +260,8 @@ const CHUNK_LEAD_SECONDS = 1;
 
 /**
  * The samples in a long file: decoded through once and counted, not kept. A container's stated
- * duration is not enough: a browser's recording (WebM from MediaRecorder) states none.
+ * duration is not enough: a browser's recording (WebM from MediaRecorder) states none. (A WAV in
+ * the engine's format is counted from its header instead: wav.ts.)
  */
 async function sampleCount(filePath: string, signal?: AbortSignal): Promise<number> {
 	const input = await inputArgs(filePath);

@@ -4,7 +4,7 @@
  * scripts send). For those, starting an ffmpeg process costs more than the decoding (about 60 ms
  * of a short clip's 0.5 s here), and its samples are these: each 16-bit value over 32768.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { SAMPLE_RATE } from '../core/audio';
 import { apiError } from './errors';
 
@@ -57,31 +57,50 @@ function wavLayout(bytes: Uint8Array): WavLayout | null {
 const HEADER_BYTES = 64 * 1024;
 const PCM_TAG = 1;
 
+/** Where a 16 kHz mono 16-bit PCM WAV file's samples are; null for any other file (see readSpeechWav). */
+async function speechWavData(file: FileHandle): Promise<{ offset: number; length: number } | null> {
+	const { size } = await file.stat();
+	const head = new Uint8Array(Math.min(size, HEADER_BYTES));
+	await file.read(head, 0, head.length, 0);
+	const layout = wavLayout(head);
+	const format = layout?.format;
+	if (!layout || !format || format.tag !== PCM_TAG || format.channels !== 1 || format.rate !== SAMPLE_RATE || format.bits !== 16)
+		return null;
+	if (layout.dataOffset >= head.length || layout.dataSize === 0 || layout.dataOffset + layout.dataSize > size) return null;
+	return { offset: layout.dataOffset, length: Math.floor(layout.dataSize / 2) };
+}
+
+/** `read` on a WAV file already in the engine's format; null for any other file, and one that cannot be opened (ffmpeg's to report). */
+async function withSpeechWav<T>(
+	filePath: string,
+	read: (file: FileHandle, data: { offset: number; length: number }) => Promise<T>
+): Promise<T | null> {
+	const file = await open(filePath, 'r').catch(() => null);
+	if (!file) return null;
+	try {
+		const data = await speechWavData(file);
+		return data ? await read(file, data) : null;
+	} finally {
+		await file.close();
+	}
+}
+
 /**
  * The samples of a 16 kHz mono 16-bit PCM WAV file from `startSeconds`, `maxSeconds` of them (all
  * when absent), as ffmpeg gives them; null for any other file, or a WAV whose sizes disagree with
  * the file (damaged, or streamed), which ffmpeg decodes instead.
  */
-export async function readSpeechWav(filePath: string, startSeconds = 0, maxSeconds?: number): Promise<Float32Array | null> {
-	// A file that cannot be opened is ffmpeg's to report, in the API's words.
-	const file = await open(filePath, 'r').catch(() => null);
-	if (!file) return null;
-	try {
-		const { size } = await file.stat();
-		const head = new Uint8Array(Math.min(size, HEADER_BYTES));
-		await file.read(head, 0, head.length, 0);
-		const layout = wavLayout(head);
-		const format = layout?.format;
-		if (!layout || !format || format.tag !== PCM_TAG || format.channels !== 1 || format.rate !== SAMPLE_RATE || format.bits !== 16)
-			return null;
-		if (layout.dataOffset >= head.length || layout.dataSize === 0 || layout.dataOffset + layout.dataSize > size) return null;
-		const length = Math.floor(layout.dataSize / 2);
+export function readSpeechWav(filePath: string, startSeconds = 0, maxSeconds?: number): Promise<Float32Array | null> {
+	return withSpeechWav(filePath, async (file, { offset, length }) => {
 		const first = Math.min(length, Math.round(startSeconds * SAMPLE_RATE));
 		const count = Math.min(length - first, maxSeconds === undefined ? Infinity : Math.round(maxSeconds * SAMPLE_RATE));
 		const bytes = new Uint8Array(2 * count);
-		await file.read(bytes, 0, bytes.length, layout.dataOffset + 2 * first);
+		await file.read(bytes, 0, bytes.length, offset + 2 * first);
 		return int16ToSamples(bytes);
-	} finally {
-		await file.close();
-	}
+	});
+}
+
+/** How many samples such a WAV file holds, from its header (null for any other file). */
+export function speechWavLength(filePath: string): Promise<number | null> {
+	return withSpeechWav(filePath, async (_file, { length }) => length);
 }

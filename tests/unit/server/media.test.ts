@@ -12,7 +12,7 @@ import {
 	readAudio,
 	UndecodableMediaError
 } from '$lib/server/media';
-import { readSpeechWav } from '$lib/server/wav';
+import { readSpeechWav, speechWavLength } from '$lib/server/wav';
 import { evalAudioPath } from '../../support/eval-audio';
 import { ffmpeg } from '../../support/media';
 
@@ -172,6 +172,9 @@ describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
 		writeFileSync(throughFfmpeg.cut, readFileSync(jfk).subarray(0, 100_000));
 		for (const [name, file] of Object.entries(direct)) expect(await readSpeechWav(file), name).not.toBeNull();
 		for (const [name, file] of Object.entries(throughFfmpeg)) expect(await readSpeechWav(file), name).toBeNull();
+		// A long one is counted from its header, not decoded through a second time.
+		expect(await speechWavLength(direct.long)).toBe((await decodeWithFfmpeg(direct.long)).length);
+		expect(await speechWavLength(throughFfmpeg.cd)).toBeNull();
 		// A file that is not there is ffmpeg's to report, as before.
 		expect(await readSpeechWav(path.join(dir, 'absent.wav'))).toBeNull();
 		const ranges = [
