@@ -133,6 +133,9 @@ describe('find and replace', () => {
 });
 
 describe('lines in a language without spaces', () => {
+	/** One word per character, a tenth of a second each. */
+	const tenths = (characters: string): Array<[string, number, number]> =>
+		[...characters].map((character, i) => [character, Math.round(i * 10) / 100, Math.round((i + 1) * 10) / 100]);
 	// As base transcribes zh_aishell1: no leading space, a word per character or token.
 	const chinese = makeTranscript(
 		[
@@ -140,18 +143,7 @@ describe('lines in a language without spaces', () => {
 				start: 0,
 				end: 1.2,
 				text: '甚至出现交易停滞的情况。',
-				words: words(
-					['甚', 0, 0.1],
-					['至', 0.1, 0.2],
-					['出', 0.2, 0.3],
-					['现', 0.3, 0.4],
-					['交', 0.4, 0.5],
-					['易', 0.5, 0.6],
-					['停', 0.6, 0.7],
-					['滞', 0.7, 0.8],
-					['的', 0.8, 0.9],
-					['情况。', 0.9, 1.2]
-				)
+				words: words(...tenths('甚至出现交易停滞的'), ['情况。', 0.9, 1.2])
 			},
 			{ start: 2, end: 3, text: '我们去公园。' }
 		],
@@ -180,15 +172,7 @@ describe('lines in a language without spaces', () => {
 		const edited = editSegmentText(chinese, 0, '甚至出现交易停止的情况。');
 		expect(edited.segments[0]!.text).toBe('甚至出现交易停止的情况。');
 		expect(edited.segments[0]!.words!.map((w) => [w.word, w.start, w.end])).toEqual([
-			['甚', 0, 0.1],
-			['至', 0.1, 0.2],
-			['出', 0.2, 0.3],
-			['现', 0.3, 0.4],
-			['交', 0.4, 0.5],
-			['易', 0.5, 0.6],
-			['停', 0.6, 0.7],
-			['止', 0.7, 0.8],
-			['的', 0.8, 0.9],
+			...tenths('甚至出现交易停止的'),
 			// 情况。 was one word: its three characters share its time.
 			['情', 0.9, 1],
 			['况', 1, 1.1],
