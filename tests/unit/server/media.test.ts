@@ -105,14 +105,15 @@ describe('decoding bad files', () => {
 	});
 });
 
+/** JFK looped past one 5-minute chunk (6 min), in the given container, in `dir`. */
+async function longFile(dir: string, extension: string): Promise<string> {
+	const file = path.join(dir, `long.${extension}`);
+	ffmpeg('-stream_loop', '33', '-i', await evalAudioPath('en_jfk.wav'), file);
+	return file;
+}
+
 describe('long media read in chunks', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'koe-chunks-'));
-	/** JFK looped past one 5-minute chunk (6 min), in the given container. */
-	const longFile = async (extension: string, codecArgs: string[] = []) => {
-		const file = path.join(dir, `long.${extension}`);
-		ffmpeg('-stream_loop', '33', '-i', await evalAudioPath('en_jfk.wav'), ...codecArgs, file);
-		return file;
-	};
 	const largestDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
 
 	it('gives the samples a whole decode gives, across the chunk seam, for lossless and lossy codecs', async () => {
@@ -123,7 +124,7 @@ describe('long media read in chunks', () => {
 			// AAC differs by under 0.001 at one spot inside the second chunk (not at the seam).
 			['m4a', 1e-3]
 		] as const) {
-			const file = await longFile(extension);
+			const file = await longFile(dir, extension);
 			const whole = await decodeFile(file);
 			const media = await openMediaFile(file);
 			expect(media.length, extension).toBe(whole.length);
@@ -160,7 +161,7 @@ describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
 			// A tag chunk (LIST) before the samples.
 			tagged: made('tagged.wav', '-i', jfk, '-metadata', 'title=Inaugural address', '-c', 'copy'),
 			// Past one 5-minute chunk, read as openMediaFile reads its second chunk.
-			long: made('long.wav', '-stream_loop', '33', '-i', jfk, '-c', 'copy')
+			long: await longFile(dir, 'wav')
 		};
 		const throughFfmpeg = {
 			stereo: await evalAudioPath('en_stereo_two_speakers.wav'),
