@@ -59,6 +59,8 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 		expect(cached.filter((url) => url.includes('/onnx/decoder_fixed_cache_model'))).toHaveLength(1);
 		expect(cached.filter((url) => url.includes('/onnx/decoder_model_merged'))).toEqual([]);
 	}
+	// A WAV already at 16 kHz mono is read as it is: ffmpeg.wasm is not even fetched for it.
+	expect(graphs.filter((name) => name.startsWith('ffmpeg-core'))).toEqual([]);
 	// Only WebGPU's provider needs onnxruntime-web's asyncify build, slower on every call.
 	const runtimes = graphs.filter((name) => /^ort-wasm-simd-threaded.*\.wasm$/.test(name));
 	expect(runtimes).not.toHaveLength(0);

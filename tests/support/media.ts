@@ -2,6 +2,8 @@
  * @file Test media made with the system's ffmpeg: long files joined from eval recordings.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** The system's ffmpeg, quiet but for errors, never asking (outputs are overwritten); its stdout as text. */
 export function ffmpeg(...args: string[]): string {
@@ -58,4 +60,27 @@ export function makeVideo(audio: string, target: string): string {
 		target
 	);
 	return target;
+}
+
+/**
+ * WAV files made from JFK in `dir`: those already in Whisper's format (read without ffmpeg, with
+ * a tag chunk before the samples among them), and those that must go to ffmpeg (another rate,
+ * float samples, a header stating more samples than the file holds). `jfk` is en_jfk.wav.
+ */
+export function wavVariants(jfk: string, dir: string) {
+	const made = (name: string, ...args: string[]) => {
+		const target = path.join(dir, name);
+		ffmpeg(...args, target);
+		return target;
+	};
+	const cut = path.join(dir, 'cut.wav');
+	writeFileSync(cut, readFileSync(jfk).subarray(0, 100_000));
+	return {
+		direct: { jfk, tagged: made('tagged.wav', '-i', jfk, '-metadata', 'title=Inaugural address', '-c', 'copy') },
+		throughFfmpeg: {
+			cd: made('cd.wav', '-i', jfk, '-ar', '44100'),
+			float: made('float.wav', '-i', jfk, '-c:a', 'pcm_f32le'),
+			cut
+		}
+	};
 }

@@ -10,6 +10,7 @@ import wasmURL from '@ffmpeg/core/wasm?url';
 import { SAMPLE_RATE } from '$lib/core/audio';
 import { readAcrossChunks } from '$lib/engine/audio-source';
 import { MediaError, tooShort } from './failures';
+import { openSpeechWav } from './wav-reader';
 
 /** Decoded at a time: 5 minutes is 19 MB of samples, and few seeks on long files. */
 const CHUNK_SECONDS = 300;
@@ -52,6 +53,12 @@ export interface MediaReader {
 export async function openMedia(file: File): Promise<MediaReader> {
 	if (file.size === 0) {
 		throw new MediaError('empty', 'This file is empty. Choose an audio or video file that has sound in it.');
+	}
+	const wav = await openSpeechWav(file);
+	if (wav) {
+		const short = tooShort(wav.length / SAMPLE_RATE);
+		if (short) throw short;
+		return wav;
 	}
 	// A fixed name keeps odd characters (":" reads as a protocol to ffmpeg) out of its parser;
 	// a File made from a File shares its bytes, nothing is copied.

@@ -14,7 +14,7 @@ import {
 } from '$lib/server/media';
 import { readSpeechWav, speechWavLength } from '$lib/server/wav';
 import { evalAudioPath } from '../../support/eval-audio';
-import { ffmpeg } from '../../support/media';
+import { ffmpeg, wavVariants } from '../../support/media';
 
 // The two layouts of `ffmpeg -demuxers`: Debian's ffmpeg 5.1 and the image's static 7.0.
 const LISTING_5 = `File formats:
@@ -147,30 +147,13 @@ describe('long media read in chunks', () => {
 
 describe('WAV already at 16 kHz mono, read without ffmpeg', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'koe-wav-'));
-	const made = (name: string, ...args: string[]) => {
-		const target = path.join(dir, name);
-		ffmpeg(...args, target);
-		return target;
-	};
 	const bytesOf = (samples: Float32Array) => Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
 
 	it("gives ffmpeg's samples, whole and from any point, and leaves every other WAV to ffmpeg", async () => {
-		const jfk = await evalAudioPath('en_jfk.wav');
-		const direct = {
-			jfk,
-			// A tag chunk (LIST) before the samples.
-			tagged: made('tagged.wav', '-i', jfk, '-metadata', 'title=Inaugural address', '-c', 'copy'),
-			// Past one 5-minute chunk, read as openMediaFile reads its second chunk.
-			long: await longFile(dir, 'wav')
-		};
-		const throughFfmpeg = {
-			stereo: await evalAudioPath('en_stereo_two_speakers.wav'),
-			cd: made('cd.wav', '-i', jfk, '-ar', '44100'),
-			float: made('float.wav', '-i', jfk, '-c:a', 'pcm_f32le'),
-			// Its header states more samples than the file holds.
-			cut: path.join(dir, 'cut.wav')
-		};
-		writeFileSync(throughFfmpeg.cut, readFileSync(jfk).subarray(0, 100_000));
+		const variants = wavVariants(await evalAudioPath('en_jfk.wav'), dir);
+		// Past one 5-minute chunk, read as openMediaFile reads its second chunk.
+		const direct = { ...variants.direct, long: await longFile(dir, 'wav') };
+		const throughFfmpeg = { ...variants.throughFfmpeg, stereo: await evalAudioPath('en_stereo_two_speakers.wav') };
 		for (const [name, file] of Object.entries(direct)) expect(await readSpeechWav(file), name).not.toBeNull();
 		for (const [name, file] of Object.entries(throughFfmpeg)) expect(await readSpeechWav(file), name).toBeNull();
 		// A long one is counted from its header, not decoded through a second time.
