@@ -92,7 +92,6 @@ function timestampRulesAt(logits: Float32Array, tokens: SpecialTokens, timestamp
 	for (let i = timestampBegin; i < logits.length; i++) if (logits[i]! > maxTimestamp) maxTimestamp = logits[i]!;
 	const shift = Math.max(maxText, maxTimestamp);
 	if (shift === -Infinity) return -Infinity;
-	const textSum = sumExp(logits, shift, 0, timestampBegin);
 	const timestampSum = sumExp(logits, shift, timestampBegin, logits.length);
 	// Compared as log-probabilities in openai's code; both sides share the same normaliser.
 	const timestampMass = shift + Math.log(timestampSum);
@@ -100,6 +99,8 @@ function timestampRulesAt(logits: Float32Array, tokens: SpecialTokens, timestamp
 		logits.fill(-Infinity, 0, timestampBegin);
 		return timestampMass;
 	}
+	// The text's exponentials (the whole vocabulary but 1,501 timestamps) only where text may follow.
+	const textSum = sumExp(logits, shift, 0, timestampBegin);
 	return shift + Math.log(textSum + timestampSum);
 }
 
@@ -124,7 +125,8 @@ export function logSumExp(values: ArrayLike<number>, from = 0, to = values.lengt
 /** Sum of exp(values[i] - shift) over [from, to), shift being at least their maximum. */
 function sumExp(values: ArrayLike<number>, shift: number, from: number, to: number): number {
 	let sum = 0;
-	for (let i = from; i < to; i++) sum += Math.exp(values[i]! - shift);
+	// A suppressed entry adds exp(-Infinity) = 0: skipping it leaves the sum as it was, bit for bit.
+	for (let i = from; i < to; i++) if (values[i]! !== -Infinity) sum += Math.exp(values[i]! - shift);
 	return sum;
 }
 
@@ -141,15 +143,19 @@ export function argmax(values: ArrayLike<number>): number {
  */
 export function topKInto(values: ArrayLike<number>, k: number, out: Int32Array, at: number): number {
 	let found = 0;
+	// What an entry must beat to get in: -Infinity until k are found, then the k-th best. One
+	// comparison for most of a vocabulary, where reading the k-th through `out` cost two loads.
+	let floor = -Infinity;
 	for (let i = 0; i < values.length; i++) {
 		const v = values[i]!;
-		if (v === -Infinity || (found === k && v <= values[out[at + k - 1]!]!)) continue;
+		if (!(v > floor)) continue;
 		let place = found < k ? found++ : k - 1;
 		while (place > 0 && values[out[at + place - 1]!]! < v) {
 			out[at + place] = out[at + place - 1]!;
 			place--;
 		}
 		out[at + place] = i;
+		if (found === k) floor = values[out[at + k - 1]!]!;
 	}
 	return found;
 }
