@@ -103,6 +103,25 @@ describe('logit rules', () => {
 		expect(topKInto([1, 5, -Infinity, 3, 4], 3, best, 0)).toBe(3);
 		expect([...best]).toEqual([1, 4, 3]);
 	});
+
+	it("topKInto picks what a stable sort's first k are, ties in index order, -Infinity never", () => {
+		const random = seededRandom(7);
+		for (let round = 0; round < 200; round++) {
+			// Few distinct values, so that ties are many; some entries suppressed.
+			const row = Float32Array.from({ length: 1 + Math.floor(random() * 60) }, () =>
+				random() < 0.2 ? -Infinity : Math.floor(random() * 8)
+			);
+			const k = 1 + Math.floor(random() * 6);
+			const expected = [...row.keys()]
+				.filter((i) => row[i] !== -Infinity)
+				.sort((a, b) => row[b]! - row[a]! || a - b)
+				.slice(0, k);
+			const out = new Int32Array(3 + k).fill(-1);
+			const found = topKInto(row, k, out, 3);
+			expect(found).toBe(expected.length);
+			expect([...out.subarray(3, 3 + found)]).toEqual(expected);
+		}
+	});
 });
 
 describe('segments from timestamp tokens', () => {
