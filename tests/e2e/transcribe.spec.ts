@@ -121,6 +121,31 @@ test('says clearly when a file is not media, is empty, is corrupt or has no soun
 	await expect(page.getByTestId('error')).toHaveCount(0);
 });
 
+test('the next file finds ffmpeg.wasm already started', async ({ page }, testInfo) => {
+	test.skip(testInfo.project.name === 'webgpu', 'decoding does not depend on the device; the WASM project covers it');
+	// Each ffmpeg.wasm instance runs in a worker of its own; the others are the transcription
+	// worker and onnxruntime-web's threads.
+	const ffmpegWorkers: string[] = [];
+	page.on('worker', (worker) => {
+		if (!/transcribe\.worker|ort-wasm/.test(worker.url())) ffmpegWorkers.push(worker.url());
+	});
+	await page.goto('/');
+	await (await option(page, 'model-select')).selectOption('tiny.en');
+	const transcribe = async (file: string) => {
+		await page.getByTestId('file-input').setInputFiles(await evalAudioPath(file));
+		await expect(page.getByTestId('history-entry').filter({ hasText: file })).toHaveCount(1, { timeout: TRANSCRIBE_TIMEOUT_MS });
+	};
+	// Nothing is started before a file needs it.
+	expect(ffmpegWorkers).toEqual([]);
+	await transcribe('en_jfk.mp3');
+	// Once the file is done, the next file's ffmpeg starts, before there is a next file.
+	await expect.poll(() => ffmpegWorkers.length).toBe(2);
+	await transcribe('en_librispeech_2412-153948-0000.flac');
+	await expect(page.getByTestId('segment-text').first()).toContainText('reader');
+	// It decoded with that one; a third waits for the file after it.
+	await expect.poll(() => ffmpegWorkers.length).toBe(3);
+});
+
 test('keeps finished transcripts across a reload: reopen, rename, delete', async ({ page }, testInfo) => {
 	test.skip(testInfo.project.name === 'webgpu', 'history does not depend on the device; the WASM project covers it');
 	const timit = recording('en_ldc93s1_timit.wav');
