@@ -3,13 +3,12 @@
  * user (choose the model, drop each file), on WASM or on WebGPU through SwiftShader (a CPU
  * emulation of a GPU). A file's time runs from choosing it to the transcript on screen: media
  * decoding in ffmpeg.wasm, messaging with the worker and the transcription. The model load (and
- * ffmpeg.wasm's) is the first file's extra time over a second run of that same file. Memory is the tab's: the
- * resident memory of the largest renderer process, sampled every 200 ms. The page's word timing
- * and "Skip silence" (on by default there) are turned off, as for the other engines.
+ * ffmpeg.wasm's) is the first file's extra time over a second run of that same file. Memory is the
+ * tab's: the resident memory of the largest renderer process, sampled every 200 ms. The page's word
+ * timing and "Skip silence" (on by default there) are turned off, as for the other engines.
  */
-import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { speechWavData, WAV_HEADER_BYTES } from '../../src/lib/core/wav';
+import { speechWavLength } from '../../src/lib/server/wav';
 import { chromiumPath, quietChromium, swiftShaderWebGpu } from '../../tests/support/chromium';
 import { option } from '../../tests/support/options';
 import { tabRssMb } from '../machine';
@@ -28,12 +27,6 @@ export interface BrowserResult {
 	/** The dtypes the page chose for this device, as it reports them. */
 	deviceLabel: string;
 	files: Array<{ item: WorkItem; seconds: number; peakRssMb: number; text: string }>;
-}
-
-/** Whether the page reads this file without ffmpeg.wasm (src/lib/browser/wav-reader.ts). */
-function isSpeechWav(file: string): boolean {
-	const bytes = readFileSync(file);
-	return speechWavData(bytes.subarray(0, WAV_HEADER_BYTES), bytes.length) !== null;
 }
 
 export async function runInBrowser({ device, model, items, url }: BrowserRun): Promise<BrowserResult> {
@@ -73,8 +66,10 @@ export async function runInBrowser({ device, model, items, url }: BrowserRun): P
 		};
 		// Warm up on the shortest file that the page decodes with ffmpeg.wasm (any but a 16 kHz mono
 		// WAV): its first run includes loading the model and ffmpeg.wasm, the second neither.
+		// The page reads a file without ffmpeg.wasm where the server does (core/wav.ts): its header says.
 		const byLength = [...items].sort((a, b) => a.audioSeconds - b.audioSeconds);
-		const warmUp = byLength.find((item) => !isSpeechWav(item.path)) ?? byLength[0]!;
+		const readAsIs = await Promise.all(byLength.map(async (item) => (await speechWavLength(item.path)) !== null));
+		const warmUp = byLength.find((_, i) => !readAsIs[i]) ?? byLength[0]!;
 		const cold = await transcribe(warmUp);
 		const warm = await transcribe(warmUp);
 		const files = [];
