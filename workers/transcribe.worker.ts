@@ -31,6 +31,7 @@ import { LiveTranscriber, type LiveLine } from '$lib/engine/live';
 import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
 import { wasmThreads } from '$lib/browser/capabilities';
 import { runtimeThreads, wasmBuild, type WasmBuild } from '$lib/browser/wasm-runtime';
+import { captureFactoryUrl, heapMemory } from '$lib/browser/ort-heap';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
@@ -87,11 +88,19 @@ const api: EngineApi = {
 			await previous; // a cancelled run may still be using the model we are about to dispose
 			useModelSource(source);
 			startRuntime(device);
+			await loaded?.fixedCache?.dispose();
 			await loaded?.pipe.dispose();
 			loaded = undefined;
 			loadedKey = '';
 			try {
-				loaded = await loadModel({ model: getModel(modelId), device, source, ort: ort as unknown as OrtClasses, onProgress });
+				loaded = await loadModel({
+					model: getModel(modelId),
+					device,
+					source,
+					ort: ort as unknown as OrtClasses,
+					decoderMemory: (sessions) => (runtime === 'plain' ? heapMemory(sessions) : undefined),
+					onProgress
+				});
 			} catch (error) {
 				throw engineFailure(error, 'load', navigator.onLine);
 			}
@@ -177,7 +186,12 @@ function startRuntime(device: EngineDevice): void {
 	if (runtime) throw new Error(`This worker runs onnxruntime-web's ${runtime} build, which cannot run on ${device}.`);
 	const wasm = env.backends.onnx.wasm;
 	if (!wasm) return;
-	wasm.wasmPaths = build === 'asyncify' ? { mjs: asyncifyMjs, wasm: asyncifyWasm } : { mjs: plainMjs, wasm: plainWasm };
+	// The plain build's factory comes through static/ort-wasm-capture.mjs, so that the decoder can
+	// keep its buffers in the runtime's heap (src/lib/browser/ort-heap.ts).
+	wasm.wasmPaths =
+		build === 'asyncify'
+			? { mjs: asyncifyMjs, wasm: asyncifyWasm }
+			: { mjs: captureFactoryUrl('/ort-wasm-capture.mjs', plainMjs, self.location.href), wasm: plainWasm };
 	wasm.numThreads = runtimeThreads(navigator.hardwareConcurrency, wasmThreads());
 	runtime = build;
 }

@@ -55,6 +55,11 @@ test('transcribes the JFK recording and exports srt, vtt and txt', async ({ page
 		// The download shows its progress for the encoder and for the decoder's graphs alike.
 		const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen.join('\n'));
 		for (const graph of ['encoder_model_quantized.onnx', ...fixedCache]) expect(seen).toContain(`Downloading onnx/${graph}`);
+		// Its buffers live in onnxruntime-web's heap (src/lib/browser/ort-heap.ts): the runtime's
+		// factory came through the module that hands the runtime to the worker.
+		expect(graphs.some((name) => name.startsWith('ort-wasm-capture.mjs?factory='))).toBe(true);
+		const engine = page.workers().find((worker) => worker.url().includes('transcribe.worker'));
+		expect(await engine?.evaluate(() => typeof (globalThis as Record<string, unknown>).__koeOnnxRuntimeWasm)).toBe('object');
 		const cached = await page.evaluate(async () => (await (await caches.open('transformers-cache')).keys()).map((r) => r.url));
 		expect(cached.filter((url) => url.includes('/onnx/decoder_fixed_cache_model'))).toHaveLength(1);
 		expect(cached.filter((url) => url.includes('/onnx/decoder_model_merged'))).toEqual([]);

@@ -14,6 +14,8 @@ import {
 	type ProgressInfo
 } from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
+import { jsMemory, type DecoderMemory } from './decoding/decoder-memory';
+import type { InferenceSession } from 'onnxruntime-common';
 import { decoderShape, type WhisperInternals } from './decoding/runtime';
 import {
 	executionDevice,
@@ -25,7 +27,7 @@ import {
 	type ModelEntry,
 	type WhisperDtypes
 } from './models';
-import { localJson, openGraph, storeInCache, type OnProgress } from './local-files';
+import { localJson, openGraph, storeInCache } from './local-files';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
@@ -50,15 +52,21 @@ export interface LoadOptions {
 	 * model has one.
 	 */
 	ort?: OrtClasses;
+	/**
+	 * Where the fixed-capacity decoder keeps its buffers, asked once its sessions exist (which
+	 * starts onnxruntime-web's runtime); by default, or given undefined, JavaScript's heap.
+	 */
+	decoderMemory?: (sessions: readonly InferenceSession[]) => DecoderMemory | undefined;
 	onProgress?: (info: ProgressInfo) => void;
 }
 
-export async function loadModel({ model, device, source, dtypes, threads, ort, onProgress }: LoadOptions): Promise<LoadedModel> {
+export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
+	const { model, device, source, dtypes, threads, ort, onProgress } = options;
 	const chosen = dtypes ?? selectDtypes(device);
 	const path = modelPath(model, source);
 	const sessionOptions = threads ? { session_options: { intraOpNumThreads: threads } } : {};
 	const load = { device: executionDevice(device), dtype: chosen, ...sessionOptions, progress_callback: onProgress };
-	const fixedCache = ort && (await loadFixedCache(ort, path, model, device, source, chosen.decoder_model_merged, threads, onProgress));
+	const fixedCache = ort && (await loadFixedCache(ort, path, options, chosen.decoder_model_merged));
 	if (fixedCache?.timesWords && source.kind === 'local') {
 		const pipe = await encoderPipeline(path, folderOf(source, model), load);
 		if (pipe) return { model, device, pipe, fixedCache };
@@ -128,12 +136,8 @@ function folderOf(source: { root: string }, model: ModelEntry): string {
 async function loadFixedCache(
 	ort: OrtClasses,
 	path: string,
-	model: ModelEntry,
-	device: EngineDevice,
-	source: ModelSource,
-	dtype: Dtype,
-	threads: number | undefined,
-	onProgress: OnProgress | undefined
+	{ model, device, source, threads, decoderMemory, onProgress }: LoadOptions,
+	dtype: Dtype
 ): Promise<FixedCacheDecoder | undefined> {
 	const files = fixedCacheFiles(device, dtype);
 	if (files.length === 0 || source.kind !== 'local') return undefined;
@@ -154,13 +158,8 @@ async function loadFixedCache(
 		}
 		const [crossKv, decoder] = sessions;
 		const config = await AutoConfig.from_pretrained(path);
-		return new FixedCacheDecoder(
-			ort,
-			crossKv!,
-			decoder!,
-			decoderShape(config as unknown as WhisperInternals['config']),
-			provider === 'cpu'
-		);
+		const memory = decoderMemory?.(sessions) ?? jsMemory(ort, provider === 'cpu');
+		return new FixedCacheDecoder(memory, crossKv!, decoder!, decoderShape(config as unknown as WhisperInternals['config']));
 	} catch (error) {
 		// A folder converted before these graphs existed: the merged decoder does the work.
 		if (error instanceof Error && /doesn't exist|no such file|ENOENT/i.test(error.message)) return undefined;

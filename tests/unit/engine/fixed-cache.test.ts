@@ -121,12 +121,13 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		const { heads, capacity, headDim } = decoder.shape;
 		// A cache of its own: the decoder's pool may hand back one that an earlier test's temperature
 		// fallback grew to 5 rows, which would not need to grow below.
-		const cache = new FixedKvCache(decoder.shape, 3, () => {});
+		const cache = new FixedKvCache(decoder.shape, decoder.memory, 3, () => {});
 		cache.batch = 3;
 		const rowSize = heads * capacity * headDim;
+		const buffers = () => [...cache.keys, ...cache.values].map((buffer) => buffer.view());
 		// Row r holds r + 1 in its first 5 positions and -1 past them (stale, never read).
 		cache.offset = 5;
-		for (const buffer of [...cache.keys, ...cache.values]) {
+		for (const buffer of buffers()) {
 			buffer.fill(-1);
 			for (let row = 0; row < 3; row++) {
 				for (let h = 0; h < heads; h++)
@@ -137,7 +138,7 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		decoder.selectRows(cache, [2, 0, 0, 1]);
 		expect(cache.batch).toBe(4);
 		const filledOf = (buffer: Float32Array, row: number, h: number) => buffer[row * rowSize + h * capacity * headDim + 4 * headDim]!;
-		for (const buffer of [...cache.keys, ...cache.values]) {
+		for (const buffer of buffers()) {
 			expect([0, 1, 2, 3].map((row) => filledOf(buffer, row, heads - 1))).toEqual([3, 1, 1, 2]);
 		}
 		// Growing from 3 rows to 4 is the one case that allocates; a same-size reorder does not.
@@ -145,7 +146,7 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		decoder.selectRows(cache, [1, 0, 3, 2]);
 		expect(cache.keys[0]).toBe(grown);
 		expect(before).not.toBe(grown);
-		expect([0, 1, 2, 3].map((row) => filledOf(cache.keys[0]!, row, 0))).toEqual([1, 3, 2, 1]);
+		expect([0, 1, 2, 3].map((row) => filledOf(cache.keys[0]!.view(), row, 0))).toEqual([1, 3, 2, 1]);
 		cache.dispose();
 	});
 });

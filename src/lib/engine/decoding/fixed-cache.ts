@@ -4,11 +4,14 @@
  * and extends by the new positions only; the cross-attention keys/values are computed once per
  * window into reused buffers. Nothing a step allocates grows with the cache, where the merged
  * decoder returned (and onnxruntime, then onnxruntime-node, copied) the whole cache every step.
+ * Where those buffers live is the runtime's (decoder-memory.ts): JavaScript's heap for
+ * onnxruntime-node, onnxruntime-web's WASM heap in the page, so that no step copies them.
  *
  * Surviving beams are reordered in place: only the rows that move are copied, and only their
  * first `offset` positions (the rest is masked by the graph whatever it holds).
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
+import { elementsOf, type BufferFeed, type DecoderMemory, type Feed, type FloatBuffer } from './decoder-memory';
 
 /**
  * The onnxruntime package transformers.js runs on, passed in by the caller (onnxruntime-node on
@@ -35,7 +38,7 @@ export interface DecoderShape {
 
 /** One window's cross-attention keys and values, batch 1 (the graph broadcasts it over rows). */
 export class CrossKv {
-	constructor(readonly feeds: Record<string, OrtTensor>) {}
+	constructor(readonly feeds: Record<string, BufferFeed>) {}
 }
 
 /** A decode's self-attention cache: `batch` rows whose first `offset` positions are filled. */
@@ -44,29 +47,31 @@ export class FixedKvCache {
 	offset = 0;
 	/** Rows the buffers have room for. */
 	rowCapacity: number;
-	keys: Float32Array[];
-	values: Float32Array[];
+	keys: FloatBuffer[];
+	values: FloatBuffer[];
 	/** Output buffers of one-token steps, by batch size: logits, then a key and a value per layer. */
-	readonly stepOutputs = new Map<number, Record<string, OrtTensor>>();
+	readonly stepOutputs = new Map<number, Record<string, BufferFeed>>();
 
 	constructor(
 		readonly shape: DecoderShape,
+		readonly memory: DecoderMemory,
 		rows: number,
 		readonly release: (cache: FixedKvCache) => void
 	) {
 		this.rowCapacity = rows;
 		const size = rows * rowSize(shape);
-		this.keys = Array.from({ length: shape.layers }, () => new Float32Array(size));
-		this.values = Array.from({ length: shape.layers }, () => new Float32Array(size));
+		this.keys = Array.from({ length: shape.layers }, () => memory.allocate(size));
+		this.values = Array.from({ length: shape.layers }, () => memory.allocate(size));
 	}
 
 	/** Room for `rows` rows, keeping what the current ones hold. */
 	grow(rows: number): void {
 		if (rows <= this.rowCapacity) return;
 		const size = rows * rowSize(this.shape);
-		const regrow = (old: Float32Array) => {
-			const next = new Float32Array(size);
-			next.set(old);
+		const regrow = (old: FloatBuffer) => {
+			const next = this.memory.allocate(size);
+			next.view().set(old.view());
+			this.memory.free(old);
 			return next;
 		};
 		this.keys = this.keys.map(regrow);
@@ -77,18 +82,28 @@ export class FixedKvCache {
 	dispose(): void {
 		this.release(this);
 	}
+
+	/** Gives the buffers' memory back; the cache is not used again. */
+	free(): void {
+		for (const buffer of [...this.keys, ...this.values]) this.memory.free(buffer);
+		for (const outputs of this.stepOutputs.values()) for (const { buffer } of Object.values(outputs)) this.memory.free(buffer);
+		this.keys = [];
+		this.values = [];
+		this.stepOutputs.clear();
+	}
 }
 
 const rowSize = ({ heads, capacity, headDim }: DecoderShape) => heads * capacity * headDim;
 const crossAttentionName = (layer: number) => `cross_attentions.${layer}`;
 
 export class FixedCacheDecoder {
-	readonly #ort: OrtClasses;
+	readonly memory: DecoderMemory;
 	readonly #crossKv: InferenceSession;
 	readonly #decoder: InferenceSession;
 	readonly shape: DecoderShape;
 	readonly #freeCaches: FixedKvCache[] = [];
-	readonly #freeCross: Array<Record<string, OrtTensor>> = [];
+	readonly #freeCross: CrossKv[] = [];
+	#disposed = false;
 	/** Staging for the rows a reorder moves (grown on demand, kept). */
 	#scratch = new Float32Array(0);
 	/** What a decoding step fetches: the logits and the new keys/values, not word timing's weights. */
@@ -99,15 +114,8 @@ export class FixedCacheDecoder {
 	 */
 	readonly timesWords: boolean;
 
-	/**
-	 * Whether a run writes into output tensors passed to it: onnxruntime-node does; onnxruntime-web
-	 * binds a copy of them in its WASM heap and never copies back, so there outputs come back new.
-	 */
-	readonly #fillsOutputs: boolean;
-
-	constructor(ort: OrtClasses, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape, fillsOutputs: boolean) {
-		this.#ort = ort;
-		this.#fillsOutputs = fillsOutputs;
+	constructor(memory: DecoderMemory, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape) {
+		this.memory = memory;
 		this.#crossKv = crossKv;
 		this.#decoder = decoder;
 		this.shape = shape;
@@ -118,34 +126,36 @@ export class FixedCacheDecoder {
 	/** The cross-attention keys/values of an encoded window, into buffers reused across windows. */
 	async crossKv(hidden: Float32Array): Promise<CrossKv> {
 		const { layers, heads, frames, headDim } = this.shape;
-		const states = new this.#ort.Tensor('float32', hidden, [1, frames, hidden.length / frames]);
-		if (!this.#fillsOutputs) return new CrossKv(await this.#crossKv.run({ encoder_hidden_states: states }));
-		const outputs =
+		const cross =
 			this.#freeCross.pop() ??
-			Object.fromEntries(
-				Array.from({ length: layers }, (_, layer) =>
-					['key', 'value'].map(
-						(kind) =>
-							[
-								`cross_${kind}.${layer}`,
-								new this.#ort.Tensor('float32', new Float32Array(heads * frames * headDim), [1, heads, frames, headDim])
-							] as const
-					)
-				).flat()
+			new CrossKv(
+				Object.fromEntries(
+					Array.from({ length: layers }, (_, layer) =>
+						['key', 'value'].map((kind) => {
+							const dims = [1, heads, frames, headDim];
+							return [`cross_${kind}.${layer}`, { buffer: this.memory.allocate(elementsOf(dims)), dims }] as const;
+						})
+					).flat()
+				)
 			);
-		await this.#crossKv.run({ encoder_hidden_states: states }, outputs);
-		return new CrossKv(outputs);
+		const states = { data: hidden, dims: [1, frames, hidden.length / frames] };
+		await this.memory.run(this.#crossKv, { encoder_hidden_states: states }, [], cross.feeds);
+		return cross;
 	}
 
 	releaseCross(cross: CrossKv): void {
-		if (this.#fillsOutputs) this.#freeCross.push(cross.feeds);
+		if (this.#disposed) this.#freeBuffers(Object.values(cross.feeds));
+		else this.#freeCross.push(cross);
 	}
 
 	/** An empty cache for `batch` rows (buffers come back from decodes that ended). */
 	acquire(batch: number): FixedKvCache {
 		// A cache disposed twice must not be handed to two decodes at once.
-		const release = (done: FixedKvCache) => void (this.#freeCaches.includes(done) || this.#freeCaches.push(done));
-		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, batch, release);
+		const release = (done: FixedKvCache) => {
+			if (this.#disposed) done.free();
+			else if (!this.#freeCaches.includes(done)) this.#freeCaches.push(done);
+		};
+		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, this.memory, batch, release);
 		cache.grow(batch);
 		cache.batch = batch;
 		cache.offset = 0;
@@ -170,22 +180,19 @@ export class FixedCacheDecoder {
 		if (cache.offset + tokens > capacity) throw new RangeError(`The decoder holds ${capacity} positions; ${cache.offset + tokens} asked.`);
 		const feeds = this.#feeds(cross, ids, cache, logitPositions);
 		// One-token steps write into buffers kept with the cache; the prompt's run allocates once.
-		const outputs = this.#fillsOutputs && tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : null;
-		const results = await this.#decoder.run(feeds, outputs ?? this.#stepFetches);
+		const into = tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : undefined;
+		const results = await this.memory.run(this.#decoder, feeds, into ? [] : this.#stepFetches, into);
+		const output = (name: string) => (into ? into[name]!.buffer.view().subarray(0, elementsOf(into[name]!.dims)) : results[name]!);
 		for (let layer = 0; layer < layers; layer++) {
-			writeAt(cache.keys[layer]!, results[`key.${layer}`]!.data as Float32Array, cache.offset, tokens, batch * heads, capacity, headDim);
-			writeAt(
-				cache.values[layer]!,
-				results[`value.${layer}`]!.data as Float32Array,
-				cache.offset,
-				tokens,
-				batch * heads,
-				capacity,
-				headDim
-			);
+			for (const [kind, buffers] of [
+				['key', cache.keys],
+				['value', cache.values]
+			] as const) {
+				writeAt(buffers[layer]!.view(), output(`${kind}.${layer}`), cache.offset, tokens, batch * heads, capacity, headDim);
+			}
 		}
 		cache.offset += tokens;
-		const logits = results.logits!.data as Float32Array;
+		const logits = output('logits');
 		if (logits.length !== batch * logitPositions.length * vocab) throw new Error('The decoder returned logits of an unexpected size.');
 		return logits;
 	}
@@ -195,20 +202,19 @@ export class FixedCacheDecoder {
 		ids: readonly (readonly number[])[],
 		cache: FixedKvCache,
 		logitPositions: readonly number[]
-	): Record<string, OrtTensor> {
-		const { Tensor } = this.#ort;
+	): Record<string, Feed> {
 		const { layers, heads, capacity, headDim } = this.shape;
 		const batch = ids.length;
-		const feeds: Record<string, OrtTensor> = {
+		const feeds: Record<string, Feed> = {
 			...cross.feeds,
-			input_ids: new Tensor('int64', BigInt64Array.from(ids.flat(), BigInt), [batch, ids[0]!.length]),
-			offset: new Tensor('int64', BigInt64Array.of(BigInt(cache.offset)), [1]),
-			logit_positions: new Tensor('int64', BigInt64Array.from(logitPositions, BigInt), [logitPositions.length])
+			input_ids: { data: BigInt64Array.from(ids.flat(), BigInt), dims: [batch, ids[0]!.length] },
+			offset: { data: BigInt64Array.of(BigInt(cache.offset)), dims: [1] },
+			logit_positions: { data: BigInt64Array.from(logitPositions, BigInt), dims: [logitPositions.length] }
 		};
-		const used = batch * rowSize(this.shape);
+		const dims = [batch, heads, capacity, headDim];
 		for (let layer = 0; layer < layers; layer++) {
-			feeds[`past_key.${layer}`] = new Tensor('float32', cache.keys[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
-			feeds[`past_value.${layer}`] = new Tensor('float32', cache.values[layer]!.subarray(0, used), [batch, heads, capacity, headDim]);
+			feeds[`past_key.${layer}`] = { buffer: cache.keys[layer]!, dims };
+			feeds[`past_value.${layer}`] = { buffer: cache.values[layer]!, dims };
 		}
 		return feeds;
 	}
@@ -225,23 +231,21 @@ export class FixedCacheDecoder {
 		const cache = this.acquire(1);
 		try {
 			const feeds = this.#feeds(cross, [tokens], cache, [tokens.length - 1]);
-			const results = await this.#decoder.run(feeds, layers.map(crossAttentionName));
-			return new Map(layers.map((layer) => [layer, results[crossAttentionName(layer)]!.data as Float32Array]));
+			const results = await this.memory.run(this.#decoder, feeds, layers.map(crossAttentionName));
+			return new Map(layers.map((layer) => [layer, results[crossAttentionName(layer)]!]));
 		} finally {
 			cache.dispose();
 		}
 	}
 
-	#stepOutputs(cache: FixedKvCache, batch: number): Record<string, OrtTensor> {
+	#stepOutputs(cache: FixedKvCache, batch: number): Record<string, BufferFeed> {
 		let outputs = cache.stepOutputs.get(batch);
 		if (!outputs) {
-			const { Tensor } = this.#ort;
 			const { layers, heads, headDim, vocab } = this.shape;
-			outputs = { logits: new Tensor('float32', new Float32Array(batch * vocab), [batch, 1, vocab]) };
+			const output = (dims: number[]) => ({ buffer: this.memory.allocate(elementsOf(dims)), dims });
+			outputs = { logits: output([batch, 1, vocab]) };
 			for (let layer = 0; layer < layers; layer++) {
-				for (const kind of ['key', 'value']) {
-					outputs[`${kind}.${layer}`] = new Tensor('float32', new Float32Array(batch * heads * headDim), [batch, heads, 1, headDim]);
-				}
+				for (const kind of ['key', 'value']) outputs[`${kind}.${layer}`] = output([batch, heads, 1, headDim]);
 			}
 			cache.stepOutputs.set(batch, outputs);
 		}
@@ -261,7 +265,7 @@ export class FixedCacheDecoder {
 			const slot = heads * filled;
 			if (this.#scratch.length < moved.length * slot) this.#scratch = new Float32Array(moved.length * slot);
 			const scratch = this.#scratch;
-			for (const buffer of [...cache.keys, ...cache.values]) {
+			for (const buffer of [...cache.keys, ...cache.values].map((b) => b.view())) {
 				moved.forEach((row, s) => {
 					for (let h = 0; h < heads; h++) {
 						const from = (row * heads + h) * capacity * headDim;
@@ -278,6 +282,22 @@ export class FixedCacheDecoder {
 			}
 		}
 		cache.batch = rows.length;
+	}
+
+	/**
+	 * Gives every buffer back and ends the sessions. A cache or window still in use is freed when
+	 * it is released.
+	 */
+	async dispose(): Promise<void> {
+		if (this.#disposed) return;
+		this.#disposed = true;
+		for (const cache of this.#freeCaches.splice(0)) cache.free();
+		for (const cross of this.#freeCross.splice(0)) this.#freeBuffers(Object.values(cross.feeds));
+		await Promise.all([this.#crossKv.release(), this.#decoder.release()]);
+	}
+
+	#freeBuffers(feeds: readonly BufferFeed[]): void {
+		for (const { buffer } of feeds) this.memory.free(buffer);
 	}
 }
 
