@@ -68,10 +68,13 @@ def _modules(model):
             batch, length = input_ids.shape
             positions = offset + torch.arange(length, dtype=torch.int64)
             x = decoder.embed_tokens(input_ids) * decoder.embed_scale + decoder.embed_positions.weight[positions]
-            # Cached positions at or past `offset` hold stale rows: mask them; new tokens see
-            # themselves and the ones before them.
-            stale = torch.arange(capacity, dtype=torch.int64) >= offset
-            past_mask = torch.zeros(capacity).masked_fill(stale, float("-inf"))
+            # The cache passed in may hold fewer positions than the model's 448 (the loop passes
+            # as many as it has filled, rounded up): attention reads only those. Cached positions
+            # at or past `offset` hold stale rows: mask them; new tokens see themselves and the
+            # ones before them.
+            held = caches[0].shape[2]
+            stale = torch.arange(held, dtype=torch.int64) >= offset
+            past_mask = torch.zeros(held).masked_fill(stale, float("-inf"))
             causal = torch.ones(length, length, dtype=torch.bool).triu(1)
             new_mask = torch.zeros(length, length).masked_fill(causal, float("-inf"))
             present, attentions = [], []
@@ -85,7 +88,7 @@ def _modules(model):
                 v = split_heads(attn.v_proj(h), batch, length)
                 scores = torch.cat([q @ past_key.transpose(2, 3) + past_mask, q @ k.transpose(2, 3) + new_mask], -1)
                 probs = scores.softmax(-1)
-                out = probs[..., :capacity] @ past_value + probs[..., capacity:] @ v
+                out = probs[..., :held] @ past_value + probs[..., held:] @ v
                 x = residual + attn.out_proj(out.transpose(1, 2).reshape(batch, length, -1))
                 present += [k, v]
 
@@ -137,7 +140,7 @@ def export_fixed_cache(model, out_dir: Path) -> dict[str, Path]:
                    torch.randn(1, heads, frames, head_dim), torch.randn(1, heads, frames, head_dim)]
         names = [f"past_key.{i}", f"past_value.{i}", f"cross_key.{i}", f"cross_value.{i}"]
         input_names += names
-        dynamic.update({names[0]: {0: "batch"}, names[1]: {0: "batch"}})
+        dynamic.update({names[0]: {0: "batch", 2: "held"}, names[1]: {0: "batch", 2: "held"}})
     output_names = (["logits"] + [f"{kv}.{i}" for i in range(layers) for kv in ("key", "value")]
                     + [f"cross_attentions.{i}" for i in range(layers)])
     dynamic["logits"] = {0: "batch", 1: "positions"}

@@ -292,7 +292,8 @@ def add_fixed_cache(name: str, model, gen: dict, dims, work: Path, model_dir: Pa
                                            features, prompt, eot, dims.decoder_layers)
                 fixed = verify.ort_greedy_fixed_cache(
                     encoder, quantize.variant_path(onnx_dir, fixed_cache.CROSS_KV_STEM, dtype),
-                    quantize.variant_path(onnx_dir, fixed_cache.FIXED_CACHE_STEM, dtype), features, prompt, eot)
+                    quantize.variant_path(onnx_dir, fixed_cache.FIXED_CACHE_STEM, dtype), features, prompt, eot,
+                    dims.max_target_positions)
             if fixed != merged:
                 raise PrepareError(f"{dtype} fixed-capacity decoder tokens differ from the merged decoder's:\n"
                                    f"  merged {merged}\n  fixed  {fixed}")

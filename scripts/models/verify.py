@@ -175,13 +175,17 @@ def ort_greedy(encoder_path: Path, decoder_path: Path, features: np.ndarray, pro
     return tokens
 
 
+CACHE_BLOCK = 64  # the app's loop passes the cache's filled positions rounded up to this (fixed-cache.ts)
+
+
 def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path: Path, features: np.ndarray,
-                           prompt: list[int], eot: int) -> list[int]:
+                           prompt: list[int], eot: int, capacity: int) -> list[int]:
     """Greedy decode through the fixed-cache decoder (fixed_cache.py) as the app's loop drives it.
 
     The cross keys/values come once from cross_kv_model; each step feeds the new tokens at
     `offset`, reads logits of the last one only and writes the returned keys/values into
-    preallocated [1, heads, capacity, head_dim] buffers.
+    preallocated [1, heads, capacity, head_dim] buffers, of which it passes the positions up to
+    the step's end, rounded up to whole blocks.
     """
     enc, cross, dec = _session(encoder_path), _session(cross_kv_path), _session(decoder_path)
     feat_type = _ORT_FLOAT[enc.get_inputs()[0].type]
@@ -190,17 +194,18 @@ def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path
     feed = dict(zip([o.name for o in cross.get_outputs()], cross.run(None, {"encoder_hidden_states": hidden})))
     # Decoding steps leave word timing's cross-attention weights unfetched, as the app does.
     out_names = [o.name for o in dec.get_outputs() if not o.name.startswith("cross_attentions")]
-    for meta in dec.get_inputs():
-        if meta.name.startswith("past_"):
-            feed[meta.name] = np.zeros((1, *meta.shape[1:]), dtype=_ORT_FLOAT[meta.type])
+    cache = {meta.name: np.zeros((1, meta.shape[1], capacity, meta.shape[3]), dtype=_ORT_FLOAT[meta.type])
+             for meta in dec.get_inputs() if meta.name.startswith("past_")}
     ids, tokens, offset = list(prompt), [], 0
     for _ in range(MAX_NEW_TOKENS):
+        held = min(capacity, -(-(offset + len(ids)) // CACHE_BLOCK) * CACHE_BLOCK)
+        feed.update({name: np.ascontiguousarray(buffer[:, :, :held]) for name, buffer in cache.items()})
         feed.update(input_ids=np.array([ids], dtype=np.int64), offset=np.array([offset], dtype=np.int64),
                     logit_positions=np.array([len(ids) - 1], dtype=np.int64))
         outs = dict(zip(out_names, dec.run(out_names, feed)))
         for name, value in outs.items():
             if name != "logits":
-                feed[f"past_{name}"][:, :, offset:offset + len(ids)] = value
+                cache[f"past_{name}"][:, :, offset:offset + len(ids)] = value
         offset += len(ids)
         token = int(outs["logits"][0, -1].argmax())
         if token == eot:

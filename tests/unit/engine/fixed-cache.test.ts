@@ -12,7 +12,7 @@
 import type { ProgressInfo } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel, loadModel, transcribe, type Dtype, type LoadedModel } from '$lib/engine';
-import { FixedKvCache } from '$lib/engine/decoding/fixed-cache';
+import { CACHE_BLOCK, FixedKvCache } from '$lib/engine/decoding/fixed-cache';
 import { topKInto } from '$lib/engine/decoding/logits';
 import { readManifest } from '../../support/eval-audio';
 import { nodeOrt } from '$lib/server/onnxruntime';
@@ -116,28 +116,26 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		}
 	}
 
-	it('reorders cache rows in place by index, copying only the filled positions', () => {
+	it('reorders cache rows in place by index, copying only the filled positions, and moves them apart as the cache grows', () => {
 		const decoder = loaded['tiny.en q8']!.fixed.fixedCache!;
-		const { heads, capacity, headDim } = decoder.shape;
+		const { heads, headDim } = decoder.shape;
 		// A cache of its own: the decoder's pool may hand back one that an earlier test's temperature
 		// fallback grew to 5 rows, which would not need to grow below.
-		const cache = new FixedKvCache(decoder.shape, decoder.memory, 3, () => {});
-		cache.batch = 3;
-		const rowSize = heads * capacity * headDim;
+		const cache = new FixedKvCache(decoder.shape, decoder.memory, 3, CACHE_BLOCK, () => {});
+		cache.reset(3);
+		expect(cache.held).toBe(CACHE_BLOCK);
 		const buffers = () => [...cache.keys, ...cache.values].map((buffer) => buffer.view());
+		const at = (row: number, h: number, position: number) => ((row * heads + h) * cache.held + position) * headDim;
 		// Row r holds r + 1 in its first 5 positions and -1 past them (stale, never read).
 		cache.offset = 5;
 		for (const buffer of buffers()) {
 			buffer.fill(-1);
-			for (let row = 0; row < 3; row++) {
-				for (let h = 0; h < heads; h++)
-					buffer.fill(row + 1, row * rowSize + h * capacity * headDim, row * rowSize + h * capacity * headDim + 5 * headDim);
-			}
+			for (let row = 0; row < 3; row++) for (let h = 0; h < heads; h++) buffer.fill(row + 1, at(row, h, 0), at(row, h, 5));
 		}
 		const before = cache.keys[0];
 		decoder.selectRows(cache, [2, 0, 0, 1]);
 		expect(cache.batch).toBe(4);
-		const filledOf = (buffer: Float32Array, row: number, h: number) => buffer[row * rowSize + h * capacity * headDim + 4 * headDim]!;
+		const filledOf = (buffer: Float32Array, row: number, h: number) => buffer[at(row, h, 4)]!;
 		for (const buffer of buffers()) {
 			expect([0, 1, 2, 3].map((row) => filledOf(buffer, row, heads - 1))).toEqual([3, 1, 1, 2]);
 		}
@@ -147,6 +145,20 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 		expect(cache.keys[0]).toBe(grown);
 		expect(before).not.toBe(grown);
 		expect([0, 1, 2, 3].map((row) => filledOf(cache.keys[0]!.view(), row, 0))).toEqual([1, 3, 2, 1]);
+		// Past the first block, each row's and head's filled positions move to the wider layout.
+		cache.reserve(CACHE_BLOCK + 1);
+		expect(cache.held).toBe(2 * CACHE_BLOCK);
+		for (const buffer of buffers()) {
+			for (let h = 0; h < heads; h++) {
+				expect([0, 1, 2, 3].map((row) => [buffer[at(row, h, 0)], buffer[at(row, h, 4) + headDim - 1]])).toEqual([
+					[1, 1],
+					[3, 3],
+					[2, 2],
+					[1, 1]
+				]);
+			}
+		}
+		expect(() => cache.reserve(decoder.shape.capacity + 1)).toThrow(RangeError);
 		cache.dispose();
 	});
 });

@@ -41,10 +41,24 @@ export class CrossKv {
 	constructor(readonly feeds: Record<string, BufferFeed>) {}
 }
 
-/** A decode's self-attention cache: `batch` rows whose first `offset` positions are filled. */
+/**
+ * Positions the cache passed to a step grows by: a step attends to the filled positions rounded up
+ * to this, not to all 448 (graphs converted before this take 448 always). scripts/models/verify.py
+ * checks the graph fed the same way.
+ */
+export const CACHE_BLOCK = 64;
+
+/**
+ * A decode's self-attention cache: `batch` rows whose first `offset` positions are filled, laid
+ * out [rows, heads, held, head_dim], where `held` (a whole number of blocks, up to the model's
+ * capacity) is what a step reads. It grows as the decode does: the filled positions move apart in
+ * place, in the buffers sized for the whole capacity.
+ */
 export class FixedKvCache {
 	batch = 0;
 	offset = 0;
+	/** Positions per row and head in the buffers' layout, and what a step is passed. */
+	held: number;
 	/** Rows the buffers have room for. */
 	rowCapacity: number;
 	keys: FloatBuffer[];
@@ -56,8 +70,11 @@ export class FixedKvCache {
 		readonly shape: DecoderShape,
 		readonly memory: DecoderMemory,
 		rows: number,
+		/** What `held` grows by: CACHE_BLOCK, or the capacity for a graph that takes only that. */
+		readonly block: number,
 		readonly release: (cache: FixedKvCache) => void
 	) {
+		this.held = block;
 		this.rowCapacity = rows;
 		const size = rows * rowSize(shape);
 		this.keys = Array.from({ length: shape.layers }, () => memory.allocate(size));
@@ -77,6 +94,33 @@ export class FixedKvCache {
 		this.keys = this.keys.map(regrow);
 		this.values = this.values.map(regrow);
 		this.rowCapacity = rows;
+	}
+
+	/** Empty, for a new decode of `batch` rows. */
+	reset(batch: number): void {
+		this.grow(batch);
+		this.batch = batch;
+		this.offset = 0;
+		this.held = this.block;
+	}
+
+	/**
+	 * Room for `positions` positions per row: `held` grows to whole blocks that cover them, each
+	 * row's and head's filled positions moved to their new places. The last move first, as each
+	 * lands at or past where it was.
+	 */
+	reserve(positions: number): void {
+		const { heads, headDim, capacity } = this.shape;
+		if (positions > capacity) throw new RangeError(`The decoder holds ${capacity} positions; ${positions} asked.`);
+		if (positions <= this.held) return;
+		const held = Math.min(capacity, Math.ceil(positions / this.block) * this.block);
+		const filled = this.offset * headDim;
+		for (const buffer of [...this.keys, ...this.values].map((b) => b.view())) {
+			for (let block = this.batch * heads - 1; block > 0; block--) {
+				buffer.copyWithin(block * held * headDim, block * this.held * headDim, block * this.held * headDim + filled);
+			}
+		}
+		this.held = held;
 	}
 
 	dispose(): void {
@@ -113,6 +157,8 @@ export class FixedCacheDecoder {
 	 * converted since it does), so that the merged decoder need not stay loaded for them.
 	 */
 	readonly timesWords: boolean;
+	/** What a cache's `held` positions grow by: whole blocks where the graph takes fewer than 448. */
+	readonly #block: number;
 
 	constructor(memory: DecoderMemory, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape) {
 		this.memory = memory;
@@ -121,6 +167,8 @@ export class FixedCacheDecoder {
 		this.shape = shape;
 		this.#stepFetches = ['logits', ...Array.from({ length: shape.layers }, (_, i) => [`key.${i}`, `value.${i}`]).flat()];
 		this.timesWords = decoder.outputNames.includes(crossAttentionName(0));
+		const pastShape = decoder.inputMetadata?.find((input) => input.name === 'past_key.0');
+		this.#block = pastShape?.isTensor && typeof pastShape.shape[2] === 'string' ? CACHE_BLOCK : shape.capacity;
 	}
 
 	/** The cross-attention keys/values of an encoded window, into buffers reused across windows. */
@@ -155,10 +203,8 @@ export class FixedCacheDecoder {
 			if (this.#disposed) done.free();
 			else if (!this.#freeCaches.includes(done)) this.#freeCaches.push(done);
 		};
-		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, this.memory, batch, release);
-		cache.grow(batch);
-		cache.batch = batch;
-		cache.offset = 0;
+		const cache = this.#freeCaches.pop() ?? new FixedKvCache(this.shape, this.memory, batch, this.#block, release);
+		cache.reset(batch);
 		return cache;
 	}
 
@@ -173,11 +219,11 @@ export class FixedCacheDecoder {
 		cache: FixedKvCache,
 		logitPositions: readonly number[]
 	): Promise<Float32Array> {
-		const { layers, heads, capacity, headDim, vocab } = this.shape;
+		const { layers, heads, headDim, vocab } = this.shape;
 		const batch = ids.length;
 		const tokens = ids[0]!.length;
 		if (batch !== cache.batch) throw new Error(`The decoder got ${batch} rows for a cache of ${cache.batch}.`);
-		if (cache.offset + tokens > capacity) throw new RangeError(`The decoder holds ${capacity} positions; ${cache.offset + tokens} asked.`);
+		cache.reserve(cache.offset + tokens);
 		const feeds = this.#feeds(cross, ids, cache, logitPositions);
 		// One-token steps write into buffers kept with the cache; the prompt's run allocates once.
 		const into = tokens === 1 && logitPositions.length === 1 ? this.#stepOutputs(cache, batch) : undefined;
@@ -188,7 +234,7 @@ export class FixedCacheDecoder {
 				['key', cache.keys],
 				['value', cache.values]
 			] as const) {
-				writeAt(buffers[layer]!.view(), output(`${kind}.${layer}`), cache.offset, tokens, batch * heads, capacity, headDim);
+				writeAt(buffers[layer]!.view(), output(`${kind}.${layer}`), cache.offset, tokens, batch * heads, cache.held, headDim);
 			}
 		}
 		cache.offset += tokens;
@@ -203,7 +249,7 @@ export class FixedCacheDecoder {
 		cache: FixedKvCache,
 		logitPositions: readonly number[]
 	): Record<string, Feed> {
-		const { layers, heads, capacity, headDim } = this.shape;
+		const { layers, heads, headDim } = this.shape;
 		const batch = ids.length;
 		const feeds: Record<string, Feed> = {
 			...cross.feeds,
@@ -211,7 +257,7 @@ export class FixedCacheDecoder {
 			offset: { data: BigInt64Array.of(BigInt(cache.offset)), dims: [1] },
 			logit_positions: { data: BigInt64Array.from(logitPositions, BigInt), dims: [logitPositions.length] }
 		};
-		const dims = [batch, heads, capacity, headDim];
+		const dims = [batch, heads, cache.held, headDim];
 		for (let layer = 0; layer < layers; layer++) {
 			feeds[`past_key.${layer}`] = { buffer: cache.keys[layer]!, dims };
 			feeds[`past_value.${layer}`] = { buffer: cache.values[layer]!, dims };
@@ -225,11 +271,10 @@ export class FixedCacheDecoder {
 	 */
 	async crossAttentions(cross: CrossKv, tokens: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
 		if (!this.timesWords) throw new Error('This fixed-capacity decoder has no cross-attention outputs (convert the model again).');
-		if (tokens.length > this.shape.capacity)
-			throw new RangeError(`The decoder holds ${this.shape.capacity} positions; ${tokens.length} asked.`);
 		// A cache from the pool, from position 0: the graph masks whatever its rows hold.
 		const cache = this.acquire(1);
 		try {
+			cache.reserve(tokens.length);
 			const feeds = this.#feeds(cross, [tokens], cache, [tokens.length - 1]);
 			const results = await this.memory.run(this.#decoder, feeds, layers.map(crossAttentionName));
 			return new Map(layers.map((layer) => [layer, results[crossAttentionName(layer)]!]));
@@ -258,7 +303,8 @@ export class FixedCacheDecoder {
 	 */
 	selectRows(cache: FixedKvCache, rows: readonly number[]): void {
 		cache.grow(rows.length);
-		const { heads, headDim, capacity } = this.shape;
+		const { heads, headDim } = this.shape;
+		const stride = cache.held * headDim;
 		const filled = cache.offset * headDim;
 		const moved = [...new Set(rows.filter((row, i) => row !== i))];
 		if (moved.length > 0) {
@@ -268,7 +314,7 @@ export class FixedCacheDecoder {
 			for (const buffer of [...cache.keys, ...cache.values].map((b) => b.view())) {
 				moved.forEach((row, s) => {
 					for (let h = 0; h < heads; h++) {
-						const from = (row * heads + h) * capacity * headDim;
+						const from = (row * heads + h) * stride;
 						scratch.set(buffer.subarray(from, from + filled), s * slot + h * filled);
 					}
 				});
@@ -276,7 +322,7 @@ export class FixedCacheDecoder {
 					if (row === i) return;
 					const s = moved.indexOf(row);
 					for (let h = 0; h < heads; h++) {
-						buffer.set(scratch.subarray(s * slot + h * filled, s * slot + (h + 1) * filled), (i * heads + h) * capacity * headDim);
+						buffer.set(scratch.subarray(s * slot + h * filled, s * slot + (h + 1) * filled), (i * heads + h) * stride);
 					}
 				});
 			}
@@ -301,16 +347,16 @@ export class FixedCacheDecoder {
 	}
 }
 
-/** Writes [rows, tokens, headDim] of new keys (or values) at `offset` of [rows, capacity, headDim]. */
+/** Writes [rows, tokens, headDim] of new keys (or values) at `offset` of [rows, held, headDim]. */
 function writeAt(
 	cache: Float32Array,
 	fresh: Float32Array,
 	offset: number,
 	tokens: number,
 	rows: number,
-	capacity: number,
+	held: number,
 	headDim: number
 ): void {
 	const span = tokens * headDim;
-	for (let r = 0; r < rows; r++) cache.set(fresh.subarray(r * span, (r + 1) * span), (r * capacity + offset) * headDim);
+	for (let r = 0; r < rows; r++) cache.set(fresh.subarray(r * span, (r + 1) * span), (r * held + offset) * headDim);
 }
