@@ -11,7 +11,8 @@ keep the cache in buffers of its own instead:
 ``decoder_fixed_cache_model.onnx``
     ``input_ids`` [batch, tokens], ``offset`` [1] (the position of the first of ``tokens``),
     ``logit_positions`` [n] (which of ``tokens`` need logits), ``past_key.{i}``/``past_value.{i}``
-    [batch, heads, capacity, head_dim] (positions >= offset are ignored, whatever they hold) and
+    [batch, heads, held, head_dim], held <= capacity (448) (positions >= offset are ignored, whatever
+    they hold; the loop passes its filled positions rounded up to 64 blocks) and
     the cross keys/values (batch 1, broadcast over the rows: beams share one window's audio)
     -> ``logits`` [batch, n, vocab] and ``key.{i}``/``value.{i}`` [batch, heads, tokens, head_dim]
     for the new positions only, which the loop writes into its cache at ``offset``; and
@@ -20,9 +21,9 @@ keep the cache in buffers of its own instead:
     fetch them: the weights are computed for the attention anyway, so leaving them out costs
     nothing, and one graph serves both (the page need not load the merged decoder for timing).
 
-Per step the graph reads the whole capacity (448 positions) and writes nothing proportional to
-it, so no allocation grows with the cache. Attention over the masked rest costs little beside the
-vocabulary projection. The math is the Hugging Face module's, layer by layer (query scaled before
+Per step the graph reads the `held` positions passed in and writes nothing proportional to them,
+so no allocation grows with the cache; the loop keeps buffers for all 448 and moves the filled
+positions apart as `held` grows (src/lib/engine/decoding/fixed-cache.ts). The math is the Hugging Face module's, layer by layer (query scaled before
 the product, GELU feed-forward, tied output projection), so fp32 tokens match the merged decoder.
 """
 

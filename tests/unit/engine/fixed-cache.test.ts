@@ -12,7 +12,9 @@
 import type { ProgressInfo } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel, loadModel, transcribe, type Dtype, type LoadedModel } from '$lib/engine';
-import { CACHE_BLOCK, FixedKvCache } from '$lib/engine/decoding/fixed-cache';
+import type { InferenceSession } from 'onnxruntime-common';
+import { CACHE_BLOCK, FixedCacheDecoder, FixedKvCache } from '$lib/engine/decoding/fixed-cache';
+import { jsMemory } from '$lib/engine/decoding/decoder-memory';
 import { topKInto } from '$lib/engine/decoding/logits';
 import { readManifest } from '../../support/eval-audio';
 import { nodeOrt } from '$lib/server/onnxruntime';
@@ -29,6 +31,36 @@ describe('topKInto', () => {
 		expect([...out]).toEqual([-1, -1, 1, 4, 5, -1, -1, -1]);
 		expect(topKInto([-Infinity, 2, -Infinity], 3, out, 0)).toBe(1);
 		expect(out[0]).toBe(1);
+	});
+});
+
+describe('the cache a step is passed', () => {
+	const shape = { layers: 1, heads: 2, headDim: 4, capacity: 448, frames: 1500, vocab: 10 };
+	const decoderTaking = (held: string | number) =>
+		new FixedCacheDecoder(
+			jsMemory(nodeOrt, true),
+			{} as InferenceSession,
+			{
+				outputNames: [],
+				inputMetadata: [{ name: 'past_key.0', isTensor: true, type: 'float32', shape: ['batch', 2, held, 4] }]
+			} as unknown as InferenceSession,
+			shape
+		);
+
+	it('grows by whole blocks up to the capacity where the graph takes any length', () => {
+		const cache = decoderTaking('held').acquire(1);
+		expect(cache.held).toBe(CACHE_BLOCK);
+		cache.reserve(CACHE_BLOCK * 2 + 1);
+		expect(cache.held).toBe(CACHE_BLOCK * 3);
+		cache.reserve(448);
+		expect(cache.held).toBe(448);
+	});
+
+	it('is always the capacity for a graph converted before, which takes only that', () => {
+		const cache = decoderTaking(448).acquire(1);
+		expect(cache.held).toBe(448);
+		cache.reserve(10);
+		expect(cache.held).toBe(448);
 	});
 });
 
