@@ -160,19 +160,25 @@ class WasmHeapMemory implements DecoderMemory {
 			});
 			const outputNames = wasm.stackAlloc(4 * outputs.length);
 			const outputValues = wasm.stackAlloc(4 * outputs.length);
-			outputs.forEach(([name, feed], i) => {
+			// 0: onnxruntime allocates the output; a tensor: it writes into that one.
+			const given = outputs.map(([, feed]) => (feed ? this.#tensor(feed, tensors, copies) : 0));
+			outputs.forEach(([name], i) => {
 				wasm.setValue(outputNames + 4 * i, this.#name(name), '*');
-				// 0: onnxruntime allocates the output; a tensor: it writes into that one.
-				wasm.setValue(outputValues + 4 * i, feed ? this.#tensor(feed, tensors, copies) : 0, '*');
+				wasm.setValue(outputValues + 4 * i, given[i]!, '*');
 			});
-			const code = await wasm._OrtRun(handle, inputNames, inputValues, inputs.length, outputNames, outputs.length, outputValues, 0);
+			// Called, not awaited: nothing may run between this run's stack allocations and their
+			// release, or another run's (onnxruntime-web's own, awaiting inside) would interleave.
+			const code = wasm._OrtRun(handle, inputNames, inputValues, inputs.length, outputNames, outputs.length, outputValues, 0);
+			if (typeof code !== 'number')
+				throw new Error("This onnxruntime-web build's runs are asynchronous; the heap runs only the plain build.");
 			if (code !== 0) this.#throwLastError('The decoder run failed');
+			// Every output onnxruntime made is released with the run's tensors, even if reading one fails.
+			const made = outputs.map((_, i) => wasm.getValue(outputValues + 4 * i, '*'));
+			for (const tensor of made) if (!tensors.includes(tensor)) tensors.push(tensor);
 			const results: Record<string, Float32Array> = {};
 			outputs.forEach(([name, feed], i) => {
-				const tensor = wasm.getValue(outputValues + 4 * i, '*');
-				if (feed && tensors.includes(tensor)) return; // written in place, as asked
-				tensors.push(tensor);
-				const data = this.#readFloats(tensor, name);
+				if (feed && made[i] === given[i]) return; // written in place, as asked
+				const data = this.#readFloats(made[i]!, name);
 				if (feed) feed.buffer.view().set(data);
 				else results[name] = data;
 			});
