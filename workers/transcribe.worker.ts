@@ -98,7 +98,8 @@ const api: EngineApi = {
 					device,
 					source,
 					ort: ort as unknown as OrtClasses,
-					decoderMemory: (sessions) => (runtime === 'plain' ? heapMemory(sessions) : undefined),
+					// Only the plain build's factory is captured (startRuntime): elsewhere this gives undefined.
+					decoderMemory: heapMemory,
 					onProgress
 				});
 			} catch (error) {

@@ -116,8 +116,9 @@ export class FixedKvCache {
 		const held = Math.min(capacity, Math.ceil(positions / this.block) * this.block);
 		const filled = this.offset * headDim;
 		for (const buffer of [...this.keys, ...this.values].map((b) => b.view())) {
-			for (let block = this.batch * heads - 1; block > 0; block--) {
-				buffer.copyWithin(block * held * headDim, block * this.held * headDim, block * this.held * headDim + filled);
+			// One run of positions per row and head (`run`), each at `held` strides after the last.
+			for (let run = this.batch * heads - 1; run > 0; run--) {
+				buffer.copyWithin(run * held * headDim, run * this.held * headDim, run * this.held * headDim + filled);
 			}
 		}
 		this.held = held;
