@@ -32,6 +32,7 @@ import { engineFailure, sendFailureCodes } from '$lib/browser/failures';
 import { wasmThreads } from '$lib/browser/capabilities';
 import { runtimeThreads, wasmBuild, type WasmBuild } from '$lib/browser/wasm-runtime';
 import { captureFactoryUrl, heapMemory } from '$lib/browser/ort-heap';
+import { wasmVocabulary } from '$lib/browser/vocabulary-kernel';
 
 /** Reads samples from the page, which decodes the media lazily (see src/lib/browser/decode.ts). */
 export type ReadSamples = (start: number, count: number) => Promise<Float32Array>;
@@ -100,6 +101,8 @@ const api: EngineApi = {
 					ort: ort as unknown as OrtClasses,
 					// Only the plain build's factory is captured (startRuntime): elsewhere this gives undefined.
 					decoderMemory: heapMemory,
+					// q8 on WASM: the vocabulary's projection in a SIMD kernel of ours, not onnxruntime-web's.
+					vocabularyKernel: wasmVocabulary,
 					onProgress
 				});
 			} catch (error) {

@@ -25,6 +25,7 @@ import re
 import shutil
 import sys
 import time
+import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,10 @@ STAMP = ".koe-complete"
 FIXED_STAMP = ".koe-fixed-cache"
 FIXED_CODE_FILES = ("fixed_cache.py", "verify.py", "quantize.py")
 FIXED_DTYPES = ("fp32", "q8")
+# The page's q8 decoder with the vocabulary outside the graph (vocabulary.py), made from the q8
+# fixed-capacity one; its own stamp, so that it is added without exporting that again.
+SPLIT_STAMP = ".koe-vocabulary-split"
+SPLIT_CODE_FILES = ("vocabulary.py", "verify.py")
 # Everything that influences the output; editing any of these forces a rebuild.
 CODE_FILES = ("prepare.py", "packages.py", "ct2_reader.py", "hf_rebuild.py", "export.py", "quantize.py",
               "verify.py", "requirements.txt")
@@ -109,6 +114,30 @@ def has_fixed_cache(source: ModelSource, model_dir: Path) -> bool:
     return stamp_ok and all((model_dir / "onnx" / f"{stem}{suffix}.onnx").exists()
                             for stem in (fixed_cache.CROSS_KV_STEM, fixed_cache.FIXED_CACHE_STEM)
                             for suffix in ("", "_quantized"))
+
+
+def split_stamp_text(source: ModelSource) -> str:
+    digest = hashlib.sha256(fixed_stamp_text(source).encode())
+    for name in SPLIT_CODE_FILES:
+        digest.update(name.encode() + b"\0" + (HERE / name).read_bytes() + b"\0")
+    return json.dumps({"hash": digest.hexdigest()}) + "\n"
+
+
+def has_vocabulary_split(source: ModelSource, model_dir: Path) -> bool:
+    import vocabulary
+
+    try:
+        stamp_ok = (model_dir / SPLIT_STAMP).read_text() == split_stamp_text(source)
+    except OSError:
+        return False
+    return stamp_ok and (model_dir / "onnx" / f"{vocabulary.HIDDEN_STEM}_quantized.onnx").exists() \
+        and (model_dir / "onnx" / vocabulary.VOCABULARY_FILE).exists()
+
+
+def model_dims(model_dir: Path) -> types.SimpleNamespace:
+    """What the checks read of a converted model's dimensions, from its config.json."""
+    config = json.loads((model_dir / "config.json").read_text())
+    return types.SimpleNamespace(num_mel_bins=config["num_mel_bins"], max_target_positions=config["max_target_positions"])
 
 
 def expected_onnx_files() -> list[str]:
@@ -300,6 +329,43 @@ def add_fixed_cache(name: str, model, gen: dict, dims, work: Path, model_dir: Pa
     (model_dir / FIXED_STAMP).write_text(fixed_stamp_text(MODELS_BY_NAME[name]))
 
 
+def add_vocabulary_split(name: str, gen: dict, dims, model_dir: Path, audio: Path | None) -> None:
+    """Split the vocabulary out of the q8 fixed-capacity decoder (vocabulary.py), check, and stamp it.
+
+    Its greedy tokens must equal the q8 fixed-capacity decoder's on the speech clip: the page and
+    the server must not transcribe differently.
+    """
+    import fixed_cache
+    import quantize
+    import verify
+    import vocabulary
+    from safetensors.numpy import load_file
+
+    onnx_dir = model_dir / "onnx"
+    graph = quantize.variant_path(onnx_dir, vocabulary.HIDDEN_STEM, "q8")
+    table = onnx_dir / vocabulary.VOCABULARY_FILE
+    partial_graph, partial_table = graph.with_name(f".tmp-{graph.name}"), table.with_name(f".tmp-{table.name}")
+    with step(name, "split the vocabulary out of the q8 fixed-capacity decoder"):
+        vocabulary.split_vocabulary(quantize.variant_path(onnx_dir, fixed_cache.FIXED_CACHE_STEM, "q8"),
+                                    partial_graph, partial_table)
+        partial_table.chmod(0o644)  # safetensors writes 0600; the server and the image read it as any user
+    if audio is not None:
+        with step(name, "verify the split decoder against the q8 fixed-capacity one"):
+            features = verify.log_mel(audio, dims.num_mel_bins)
+            prompt, eot = verify.prompt_for(gen), gen["eos_token_id"]
+            paths = [quantize.variant_path(onnx_dir, stem, "q8")
+                     for stem in ("encoder_model", fixed_cache.CROSS_KV_STEM, fixed_cache.FIXED_CACHE_STEM)]
+            whole = verify.ort_greedy_fixed_cache(*paths, features, prompt, eot, dims.max_target_positions)
+            split = verify.ort_greedy_fixed_cache(*paths[:2], partial_graph, features, prompt, eot,
+                                                  dims.max_target_positions, load_file(str(partial_table)))
+        if split != whole or len(whole) < 5:
+            raise PrepareError(f"the split decoder's tokens differ from the q8 fixed-capacity decoder's:\n"
+                               f"  whole {whole}\n  split {split}")
+    os.replace(partial_graph, graph)
+    os.replace(partial_table, table)
+    (model_dir / SPLIT_STAMP).write_text(split_stamp_text(MODELS_BY_NAME[name]))
+
+
 def convert(source: ModelSource, cache: Path, opts) -> None:
     name = source.name
     ct2_dir, final = cache / "ct2" / name, cache / "models" / name
@@ -324,6 +390,7 @@ def convert(source: ModelSource, cache: Path, opts) -> None:
         if opts.verify:
             verify_model(name, ct2_dir, tmp, model, gen, dims, opts.audio)
         add_fixed_cache(name, model, gen, dims, work, tmp, opts.audio if opts.verify else None)
+        add_vocabulary_split(name, gen, dims, tmp, opts.audio if opts.verify else None)
         (tmp / STAMP).write_text(stamp_text(source, opts.verify))  # last write before publishing
         with step(name, f"publish -> {final}"):
             replace_dir(tmp, final)
@@ -391,6 +458,11 @@ def main(argv: list[str] | None = None) -> int:
                     model, gen, dims = rebuild_hf(source.name, ct2_dir, work / "hf")
                     add_fixed_cache(source.name, model, gen, dims, work, final, opts.audio)
                     shutil.rmtree(work, ignore_errors=True)
+                if not has_vocabulary_split(source, final):
+                    check_installed_versions()
+                    opts.audio = find_audio(opts.audio) if opts.verify else None
+                    gen = json.loads((final / "generation_config.json").read_text())
+                    add_vocabulary_split(source.name, gen, model_dims(final), final, opts.audio)
                 log(f"[{source.name}] up to date ({final})")
                 continue
             opts.audio = find_audio(opts.audio) if opts.verify else None

@@ -179,14 +179,18 @@ CACHE_BLOCK = 64  # the app's loop passes the cache's filled positions rounded u
 
 
 def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path: Path, features: np.ndarray,
-                           prompt: list[int], eot: int, capacity: int) -> list[int]:
+                           prompt: list[int], eot: int, capacity: int, vocabulary: dict | None = None) -> list[int]:
     """Greedy decode through the fixed-cache decoder (fixed_cache.py) as the app's loop drives it.
 
     The cross keys/values come once from cross_kv_model; each step feeds the new tokens at
     `offset`, reads logits of the last one only and writes the returned keys/values into
     preallocated [1, heads, capacity, head_dim] buffers, of which it passes the positions up to
-    the step's end, rounded up to whole blocks.
+    the step's end, rounded up to whole blocks. Given `vocabulary` (vocabulary.py's table), the
+    graph is the one without it: the tokens go in as embeddings and the logits are the table's
+    product, as in the page.
     """
+    import vocabulary as split
+
     enc, cross, dec = _session(encoder_path), _session(cross_kv_path), _session(decoder_path)
     feat_type = _ORT_FLOAT[enc.get_inputs()[0].type]
     hidden = enc.run(["last_hidden_state"], {"input_features": features.astype(feat_type)})[0]
@@ -200,9 +204,14 @@ def ort_greedy_fixed_cache(encoder_path: Path, cross_kv_path: Path, decoder_path
     for _ in range(MAX_NEW_TOKENS):
         held = min(capacity, -(-(offset + len(ids)) // CACHE_BLOCK) * CACHE_BLOCK)
         feed.update({name: np.ascontiguousarray(buffer[:, :, :held]) for name, buffer in cache.items()})
-        feed.update(input_ids=np.array([ids], dtype=np.int64), offset=np.array([offset], dtype=np.int64),
-                    logit_positions=np.array([len(ids) - 1], dtype=np.int64))
+        if vocabulary is None:
+            feed.update(input_ids=np.array([ids], dtype=np.int64))
+        else:
+            feed.update(input_embeds=split.embed(vocabulary, [ids]))
+        feed.update(offset=np.array([offset], dtype=np.int64), logit_positions=np.array([len(ids) - 1], dtype=np.int64))
         outs = dict(zip(out_names, dec.run(out_names, feed)))
+        if vocabulary is not None:
+            outs["logits"] = split.project(vocabulary, outs.pop("projection_input"), outs.pop("projection_scale"))
         for name, value in outs.items():
             if name != "logits":
                 cache[f"past_{name}"][:, :, offset:offset + len(ids)] = value

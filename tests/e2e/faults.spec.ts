@@ -115,9 +115,18 @@ async function startCuttingServer(origin: string): Promise<{ server: Server; url
 }
 
 test.describe('a model download cut', () => {
-	// The graphs the page downloads from our server: the encoder (streamed into the model cache
-	// for transformers.js to read) and the fixed-capacity decoder (read whole, then cached).
-	const graphUrl = (graph: string) => `**/models/whisper-${MODEL}/onnx/${graph}*.onnx`;
+	// The files the page downloads from our server: the encoder (streamed into the model cache
+	// for transformers.js to read), the fixed-capacity decoder and its vocabulary's table (read
+	// whole, then cached).
+	const graphUrl = (graph: string) => `**/models/whisper-${MODEL}/onnx/${graph}*`;
+	// Half the file with a 200 and no validators, so that only transformers.js could keep it.
+	const sendHalf = (page: Page, graph: string) =>
+		page.route(graph, async (route) => {
+			const response = await route.fetch();
+			const body = await response.body();
+			const { etag: _etag, 'last-modified': _modified, ...headers } = response.headers();
+			await route.fulfill({ status: 200, headers: { ...headers, 'cache-control': 'no-store' }, body: body.subarray(0, body.length >> 1) });
+		});
 	let cutting: { server: Server; url: string } | undefined;
 	test.afterAll(() => cutting?.server.close());
 
@@ -133,25 +142,11 @@ test.describe('a model download cut', () => {
 		},
 		{
 			how: 'before the first byte (connection reset)',
-			graph: 'decoder_fixed_cache_model',
+			graph: 'decoder_fixed_cache_hidden_model',
 			cut: (page, graph) => page.route(graph, (route) => route.abort('connectionreset'))
 		},
-		{
-			how: 'short, sent as if whole',
-			graph: 'decoder_fixed_cache_model',
-			// Half the file with a 200 and no validators, so that only transformers.js could keep it.
-			cut: (page, graph) =>
-				page.route(graph, async (route) => {
-					const response = await route.fetch();
-					const body = await response.body();
-					const { etag: _etag, 'last-modified': _modified, ...headers } = response.headers();
-					await route.fulfill({
-						status: 200,
-						headers: { ...headers, 'cache-control': 'no-store' },
-						body: body.subarray(0, body.length >> 1)
-					});
-				})
-		}
+		{ how: 'short, sent as if whole', graph: 'decoder_fixed_cache_hidden_model', cut: sendHalf },
+		{ how: 'short, sent as if whole', graph: 'vocabulary_quantized', cut: sendHalf }
 	];
 
 	for (const { how, graph, cut } of CUTS) {
@@ -231,8 +226,8 @@ test.describe('a worker that runs out of memory', () => {
 		await expectFailure(page, 'out-of-memory');
 		await expect(page.getByTestId('error-technical')).toContainText('allocate');
 		// The download was fine: it stays cached, nothing is fetched again. (The fixed-capacity
-		// decoder's first graph is cached before its session is made, whichever session fails.)
-		expect((await cachedModelFiles(page)).some((url) => url.includes('cross_kv_model'))).toBe(true);
+		// decoder's first file, its vocabulary's table, is cached before its kernel's memory grows.)
+		expect((await cachedModelFiles(page)).some((url) => url.includes('vocabulary_quantized.safetensors'))).toBe(true);
 		await page.getByTestId('retry').click();
 		expect(await transcriptOf(page, GOOD_FILE.file)).toMatch(GOOD_FILE.heard);
 	});

@@ -15,9 +15,11 @@ import {
 } from '@huggingface/transformers';
 import { FixedCacheDecoder, type OrtClasses } from './decoding/fixed-cache';
 import { jsMemory, type DecoderMemory } from './decoding/decoder-memory';
+import { readVocabularyTable, VOCABULARY_FILE, type Vocabulary, type VocabularyKernel } from './decoding/vocabulary';
 import type { InferenceSession } from 'onnxruntime-common';
 import { decoderShape, type WhisperInternals } from './decoding/runtime';
 import {
+	canSplitVocabulary,
 	executionDevice,
 	fixedCacheFiles,
 	onnxFile,
@@ -27,7 +29,7 @@ import {
 	type ModelEntry,
 	type WhisperDtypes
 } from './models';
-import { localJson, openGraph, storeInCache } from './local-files';
+import { localJson, openBytes, openGraph, storeInCache, type OnProgress } from './local-files';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
@@ -57,6 +59,12 @@ export interface LoadOptions {
 	 * starts onnxruntime-web's runtime); by default, or given undefined, JavaScript's heap.
 	 */
 	decoderMemory?: (sessions: readonly InferenceSession[]) => DecoderMemory | undefined;
+	/**
+	 * Projects the vocabulary outside the fixed-capacity decoder's graph (decoding/vocabulary.ts),
+	 * where its precision has a graph without it and the model folder has the table (the page's
+	 * worker gives it; the server keeps the whole graph, whose native int8 kernels are faster).
+	 */
+	vocabularyKernel?: VocabularyKernel;
 	onProgress?: (info: ProgressInfo) => void;
 }
 
@@ -136,18 +144,19 @@ function folderOf(source: { root: string }, model: ModelEntry): string {
 async function loadFixedCache(
 	ort: OrtClasses,
 	path: string,
-	{ model, device, source, threads, decoderMemory, onProgress }: LoadOptions,
+	{ model, device, source, threads, decoderMemory, vocabularyKernel, onProgress }: LoadOptions,
 	dtype: Dtype
 ): Promise<FixedCacheDecoder | undefined> {
-	const files = fixedCacheFiles(device, dtype);
-	if (files.length === 0 || source.kind !== 'local') return undefined;
+	if (fixedCacheFiles(device, dtype).length === 0 || source.kind !== 'local') return undefined;
 	const folder = folderOf(source, model);
 	const provider = executionDevice(device);
 	const options = { executionProviders: [provider], ...(threads ? { intraOpNumThreads: threads } : {}) };
 	try {
+		const vocabulary =
+			vocabularyKernel && canSplitVocabulary(dtype) ? await openVocabulary(folder, vocabularyKernel, onProgress) : undefined;
 		// One graph at a time: the browser holds a file's bytes only while its session is made.
 		const sessions = [];
-		for (const file of files) {
+		for (const file of fixedCacheFiles(device, dtype, vocabulary !== undefined)) {
 			const bytesOrPath = await openGraph({ folder, file }, onProgress);
 			if (bytesOrPath === null) return undefined;
 			sessions.push(
@@ -159,10 +168,19 @@ async function loadFixedCache(
 		const [crossKv, decoder] = sessions;
 		const config = await AutoConfig.from_pretrained(path);
 		const memory = decoderMemory?.(sessions) ?? jsMemory(ort, provider === 'cpu');
-		return new FixedCacheDecoder(memory, crossKv!, decoder!, decoderShape(config as unknown as WhisperInternals['config']));
+		return new FixedCacheDecoder(memory, crossKv!, decoder!, decoderShape(config as unknown as WhisperInternals['config']), vocabulary);
 	} catch (error) {
 		// A folder converted before these graphs existed: the merged decoder does the work.
 		if (error instanceof Error && /doesn't exist|no such file|ENOENT/i.test(error.message)) return undefined;
 		throw error;
 	}
+}
+
+/**
+ * The vocabulary's projection from the model folder's table; undefined where the folder has none
+ * (converted before it) or the kernel cannot run here: the decoder with the vocabulary runs then.
+ */
+async function openVocabulary(folder: string, kernel: VocabularyKernel, onProgress?: OnProgress): Promise<Vocabulary | undefined> {
+	const bytes = await openBytes({ folder, file: VOCABULARY_FILE }, onProgress);
+	return bytes ? kernel(readVocabularyTable(bytes)) : undefined;
 }

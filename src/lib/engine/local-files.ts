@@ -73,12 +73,24 @@ export async function storeInCache(file: LocalFile, onProgress?: OnProgress): Pr
 	}
 }
 
+/** A local model's file as bytes, in Node and the browser alike (null where absent), read as openGraph reads a graph. */
+export async function openBytes(file: LocalFile, onProgress?: OnProgress): Promise<Uint8Array | null> {
+	const source = await openGraph(file, onProgress);
+	if (typeof source !== 'string') return source;
+	try {
+		return await readLocalFile(source);
+	} catch (error) {
+		if (error instanceof Error && /ENOENT/.test(error.message)) return null;
+		throw error;
+	}
+}
+
 /** A JSON file of a local model (null where absent), read as openGraph reads a graph. */
 export async function localJson(file: LocalFile): Promise<Record<string, unknown> | null> {
 	const source = await openGraph(file);
 	if (source === null) return null;
 	try {
-		return JSON.parse(typeof source === 'string' ? await readLocalFile(source) : new TextDecoder().decode(source));
+		return JSON.parse(new TextDecoder().decode(typeof source === 'string' ? await readLocalFile(source) : source));
 	} catch (error) {
 		if (error instanceof Error && /ENOENT/.test(error.message)) return null;
 		throw error;
@@ -141,8 +153,8 @@ async function download(file: LocalFile, onProgress?: OnProgress): Promise<Downl
  * A file in Node. The module name is a variable so that the page's bundle does not try to
  * resolve node:fs (the page never gets here: in the browser openGraph returns bytes).
  */
-async function readLocalFile(path: string): Promise<string> {
+async function readLocalFile(path: string): Promise<Uint8Array> {
 	const fs = 'node:fs/promises';
 	const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
-	return readFile(path, 'utf8');
+	return readFile(path);
 }

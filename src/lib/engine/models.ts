@@ -3,6 +3,8 @@
  * branch on a model's name; `selectDtypes` is the one place that maps a device to precisions.
  */
 
+import { VOCABULARY_FILE } from './decoding/vocabulary';
+
 /** Where a model runs. `webgpu-f16` is WebGPU on an adapter with the `shader-f16` feature. */
 export type EngineDevice = 'webgpu-f16' | 'webgpu' | 'wasm' | 'cpu' | 'cuda';
 
@@ -140,17 +142,40 @@ const FIXED_CACHE_DTYPES: readonly Dtype[] = ['fp32', 'q8'];
 const FIXED_CACHE_DEVICES: readonly EngineDevice[] = ['cpu', 'wasm'];
 
 /**
- * The ONNX files the page downloads for a model: from our server, where the fixed-capacity
- * decoder decodes and times words, the encoder and its two graphs (not the merged decoder); from
- * the hub, the encoder and the merged decoder.
+ * The fixed-capacity decoder without its vocabulary (scripts/models/vocabulary.py), built in these
+ * precisions: the page's worker projects the vocabulary itself (decoding/vocabulary.ts), from the
+ * table that comes as a file of its own. The server keeps the whole graph.
+ */
+const SPLIT_VOCABULARY_GRAPH = 'decoder_fixed_cache_hidden_model';
+const SPLIT_VOCABULARY_DTYPES: readonly Dtype[] = ['q8'];
+
+/**
+ * The model files the page downloads: from our server, where the fixed-capacity decoder decodes
+ * and times words, the encoder, its two graphs (not the merged decoder) and, where the page
+ * projects the vocabulary itself, the table; from the hub, the encoder and the merged decoder.
  */
 export function downloadedOnnxFiles(device: EngineDevice, fromOurServer: boolean): string[] {
-	const fixed = fromOurServer ? fixedCacheFiles(device) : [];
-	return fixed.length > 0 ? [onnxFile('encoder_model', selectDtypes(device).encoder_model), ...fixed] : onnxFiles(device);
+	const splitsVocabulary = canSplitVocabulary(selectDtypes(device).decoder_model_merged);
+	const fixed = fromOurServer ? fixedCacheFiles(device, undefined, splitsVocabulary) : [];
+	if (fixed.length === 0) return onnxFiles(device);
+	return [onnxFile('encoder_model', selectDtypes(device).encoder_model), ...fixed, ...(splitsVocabulary ? [VOCABULARY_FILE] : [])];
 }
 
-/** The fixed-capacity decoder's two files (cross-attention keys/values first) a device opens, if any. */
-export function fixedCacheFiles(device: EngineDevice, dtype: Dtype = selectDtypes(device).decoder_model_merged): string[] {
+/**
+ * The fixed-capacity decoder's two files (cross-attention keys/values first) a device opens, if
+ * any; with `splitVocabulary`, the decoder without the vocabulary.
+ */
+export function fixedCacheFiles(
+	device: EngineDevice,
+	dtype: Dtype = selectDtypes(device).decoder_model_merged,
+	splitVocabulary = false
+): string[] {
 	if (!FIXED_CACHE_DEVICES.includes(device) || !FIXED_CACHE_DTYPES.includes(dtype)) return [];
-	return FIXED_CACHE_GRAPHS.map((graph) => onnxFile(graph, dtype));
+	const [crossKv, decoder] = FIXED_CACHE_GRAPHS;
+	return [onnxFile(crossKv, dtype), onnxFile(splitVocabulary ? SPLIT_VOCABULARY_GRAPH : decoder, dtype)];
+}
+
+/** Whether the fixed-capacity decoder in this precision has a graph without its vocabulary. */
+export function canSplitVocabulary(dtype: Dtype): boolean {
+	return SPLIT_VOCABULARY_DTYPES.includes(dtype);
 }

@@ -24,6 +24,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 	'.json': 'application/json',
 	'.onnx': 'application/octet-stream',
 	'.onnx_data': 'application/octet-stream',
+	'.safetensors': 'application/octet-stream',
 	'.txt': 'text/plain; charset=utf-8'
 };
 

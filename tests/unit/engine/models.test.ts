@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { autoModel, browserModels, downloadedOnnxFiles, getModel, onnxFiles, selectDtypes } from '$lib/engine/models';
+import {
+	autoModel,
+	browserModels,
+	canSplitVocabulary,
+	downloadedOnnxFiles,
+	fixedCacheFiles,
+	getModel,
+	onnxFiles,
+	selectDtypes
+} from '$lib/engine/models';
 
 describe('model registry', () => {
 	it('resolves "auto" to the best model that can be had on the device', () => {
@@ -16,12 +25,17 @@ describe('model registry', () => {
 	it('names the files each device downloads', () => {
 		expect(onnxFiles('wasm')).toEqual(['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx']);
 		expect(onnxFiles('webgpu')).toEqual(['onnx/encoder_model.onnx', 'onnx/decoder_model_merged_q4.onnx']);
-		// From our server the fixed-capacity decoder replaces the merged one where it runs.
+		// From our server the fixed-capacity decoder replaces the merged one where it runs, in
+		// the page without its vocabulary, whose table comes as a file of its own.
 		expect(downloadedOnnxFiles('wasm', true)).toEqual([
 			'onnx/encoder_model_quantized.onnx',
 			'onnx/cross_kv_model_quantized.onnx',
-			'onnx/decoder_fixed_cache_model_quantized.onnx'
+			'onnx/decoder_fixed_cache_hidden_model_quantized.onnx',
+			'onnx/vocabulary_quantized.safetensors'
 		]);
+		// The server keeps the whole graph; fp32 has no graph without the vocabulary.
+		expect(fixedCacheFiles('cpu')).toEqual(['onnx/cross_kv_model_quantized.onnx', 'onnx/decoder_fixed_cache_model_quantized.onnx']);
+		expect(canSplitVocabulary('fp32')).toBe(false);
 		expect(downloadedOnnxFiles('wasm', false)).toEqual(onnxFiles('wasm'));
 		expect(downloadedOnnxFiles('webgpu', true)).toEqual(onnxFiles('webgpu'));
 		expect(selectDtypes('webgpu-f16').encoder_model).toBe('fp16');

@@ -12,6 +12,7 @@
  */
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-common';
 import { elementsOf, type BufferFeed, type DecoderMemory, type Feed, type FloatBuffer } from './decoder-memory';
+import type { Vocabulary } from './vocabulary';
 
 /**
  * The onnxruntime package transformers.js runs on, passed in by the caller (onnxruntime-node on
@@ -63,7 +64,10 @@ export class FixedKvCache {
 	rowCapacity: number;
 	keys: FloatBuffer[];
 	values: FloatBuffer[];
-	/** Output buffers of one-token steps, by batch size: logits, then a key and a value per layer. */
+	/**
+	 * Output buffers of one-token steps, by batch size: the logits (or the projection's input),
+	 * then a key and a value per layer.
+	 */
 	readonly stepOutputs = new Map<number, Record<string, BufferFeed>>();
 
 	constructor(
@@ -146,12 +150,17 @@ export class FixedCacheDecoder {
 	readonly #crossKv: InferenceSession;
 	readonly #decoder: InferenceSession;
 	readonly shape: DecoderShape;
+	/**
+	 * The vocabulary outside the graph, where the graph is the one without it (vocabulary.ts): the
+	 * tokens go in as embeddings, and the logits are this projection of the graph's output.
+	 */
+	readonly vocabulary: Vocabulary | undefined;
 	readonly #freeCaches: FixedKvCache[] = [];
 	readonly #freeCross: CrossKv[] = [];
 	#disposed = false;
 	/** Staging for the rows a reorder moves (grown on demand, kept). */
 	#scratch = new Float32Array(0);
-	/** What a decoding step fetches: the logits and the new keys/values, not word timing's weights. */
+	/** What a decoding step fetches: the logits (or their input) and the new keys/values, not word timing's weights. */
 	readonly #stepFetches: string[];
 	/**
 	 * Whether the graph also returns the cross-attention weights word timing reads (models
@@ -161,12 +170,14 @@ export class FixedCacheDecoder {
 	/** What a cache's `held` positions grow by: whole blocks where the graph takes fewer than 448. */
 	readonly #block: number;
 
-	constructor(memory: DecoderMemory, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape) {
+	constructor(memory: DecoderMemory, crossKv: InferenceSession, decoder: InferenceSession, shape: DecoderShape, vocabulary?: Vocabulary) {
 		this.memory = memory;
 		this.#crossKv = crossKv;
 		this.#decoder = decoder;
 		this.shape = shape;
-		this.#stepFetches = ['logits', ...Array.from({ length: shape.layers }, (_, i) => [`key.${i}`, `value.${i}`]).flat()];
+		this.vocabulary = vocabulary;
+		const logits = vocabulary ? ['projection_input', 'projection_scale'] : ['logits'];
+		this.#stepFetches = [...logits, ...Array.from({ length: shape.layers }, (_, i) => [`key.${i}`, `value.${i}`]).flat()];
 		this.timesWords = decoder.outputNames.includes(crossAttentionName(0));
 		const pastShape = decoder.inputMetadata?.find((input) => input.name === 'past_key.0');
 		this.#block = pastShape?.isTensor && typeof pastShape.shape[2] === 'string' ? CACHE_BLOCK : shape.capacity;
@@ -212,7 +223,8 @@ export class FixedCacheDecoder {
 	/**
 	 * Feeds `ids` (one row per cache row, all the same length) at the cache's offset and returns
 	 * the logits at `logitPositions` of each row, [rows × positions × vocab]. The returned array
-	 * is reused by the next one-token step of a cache with this batch size: read it before then.
+	 * may be reused by the next step (by one-token steps of a cache with this batch size; by any
+	 * step where the vocabulary is projected outside the graph): read it before then.
 	 */
 	async step(
 		cross: CrossKv,
@@ -239,7 +251,7 @@ export class FixedCacheDecoder {
 			}
 		}
 		cache.offset += tokens;
-		const logits = output('logits');
+		const logits = this.vocabulary ? this.vocabulary.project(output('projection_input'), output('projection_scale')[0]!) : output('logits');
 		if (logits.length !== batch * logitPositions.length * vocab) throw new Error('The decoder returned logits of an unexpected size.');
 		return logits;
 	}
@@ -252,9 +264,13 @@ export class FixedCacheDecoder {
 	): Record<string, Feed> {
 		const { layers, heads, headDim } = this.shape;
 		const batch = ids.length;
+		const tokens = ids[0]!.length;
+		const vocabulary = this.vocabulary;
 		const feeds: Record<string, Feed> = {
 			...cross.feeds,
-			input_ids: { data: BigInt64Array.from(ids.flat(), BigInt), dims: [batch, ids[0]!.length] },
+			...(vocabulary
+				? { input_embeds: { data: vocabulary.embed(ids.flat()), dims: [batch, tokens, vocabulary.width] } }
+				: { input_ids: { data: BigInt64Array.from(ids.flat(), BigInt), dims: [batch, tokens] } }),
 			offset: { data: BigInt64Array.of(BigInt(cache.offset)), dims: [1] },
 			logit_positions: { data: BigInt64Array.from(logitPositions, BigInt), dims: [logitPositions.length] }
 		};
@@ -289,7 +305,9 @@ export class FixedCacheDecoder {
 		if (!outputs) {
 			const { layers, heads, headDim, vocab } = this.shape;
 			const output = (dims: number[]) => ({ buffer: this.memory.allocate(elementsOf(dims)), dims });
-			outputs = { logits: output([batch, 1, vocab]) };
+			outputs = this.vocabulary
+				? { projection_input: output([batch, 1, this.vocabulary.width]), projection_scale: output([]) }
+				: { logits: output([batch, 1, vocab]) };
 			for (let layer = 0; layer < layers; layer++) {
 				for (const kind of ['key', 'value']) outputs[`${kind}.${layer}`] = output([batch, heads, 1, headDim]);
 			}
