@@ -97,41 +97,43 @@ def stamp_text(source: ModelSource, verified: bool) -> str:
                        "verified": verified}) + "\n"
 
 
-def fixed_stamp_text(source: ModelSource) -> str:
-    digest = hashlib.sha256(code_hash(source).encode())
-    for name in FIXED_CODE_FILES:
+def derived_stamp_text(base: str, code_files: tuple[str, ...]) -> str:
+    """A stamp over another stamp's hash and these code files: a step built on another's output."""
+    digest = hashlib.sha256(base.encode())
+    for name in code_files:
         digest.update(name.encode() + b"\0" + (HERE / name).read_bytes() + b"\0")
     return json.dumps({"hash": digest.hexdigest()}) + "\n"
+
+
+def fixed_stamp_text(source: ModelSource) -> str:
+    return derived_stamp_text(code_hash(source), FIXED_CODE_FILES)
+
+
+def split_stamp_text(source: ModelSource) -> str:
+    return derived_stamp_text(fixed_stamp_text(source), SPLIT_CODE_FILES)
+
+
+def stamp_is(model_dir: Path, stamp: str, text: str) -> bool:
+    try:
+        return (model_dir / stamp).read_text() == text
+    except OSError:
+        return False
 
 
 def has_fixed_cache(source: ModelSource, model_dir: Path) -> bool:
     import fixed_cache
 
-    try:
-        stamp_ok = (model_dir / FIXED_STAMP).read_text() == fixed_stamp_text(source)
-    except OSError:
-        return False
-    return stamp_ok and all((model_dir / "onnx" / f"{stem}{suffix}.onnx").exists()
-                            for stem in (fixed_cache.CROSS_KV_STEM, fixed_cache.FIXED_CACHE_STEM)
-                            for suffix in ("", "_quantized"))
-
-
-def split_stamp_text(source: ModelSource) -> str:
-    digest = hashlib.sha256(fixed_stamp_text(source).encode())
-    for name in SPLIT_CODE_FILES:
-        digest.update(name.encode() + b"\0" + (HERE / name).read_bytes() + b"\0")
-    return json.dumps({"hash": digest.hexdigest()}) + "\n"
+    return stamp_is(model_dir, FIXED_STAMP, fixed_stamp_text(source)) and all(
+        (model_dir / "onnx" / f"{stem}{suffix}.onnx").exists()
+        for stem in (fixed_cache.CROSS_KV_STEM, fixed_cache.FIXED_CACHE_STEM) for suffix in ("", "_quantized"))
 
 
 def has_vocabulary_split(source: ModelSource, model_dir: Path) -> bool:
     import vocabulary
 
-    try:
-        stamp_ok = (model_dir / SPLIT_STAMP).read_text() == split_stamp_text(source)
-    except OSError:
-        return False
-    return stamp_ok and (model_dir / "onnx" / f"{vocabulary.HIDDEN_STEM}_quantized.onnx").exists() \
-        and (model_dir / "onnx" / vocabulary.VOCABULARY_FILE).exists()
+    onnx_dir = model_dir / "onnx"
+    return stamp_is(model_dir, SPLIT_STAMP, split_stamp_text(source)) \
+        and (onnx_dir / f"{vocabulary.HIDDEN_STEM}_quantized.onnx").exists() and (onnx_dir / vocabulary.VOCABULARY_FILE).exists()
 
 
 def model_dims(model_dir: Path) -> types.SimpleNamespace:
