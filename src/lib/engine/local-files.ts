@@ -87,14 +87,8 @@ export async function openBytes(file: LocalFile, onProgress?: OnProgress): Promi
 
 /** A JSON file of a local model (null where absent), read as openGraph reads a graph. */
 export async function localJson(file: LocalFile): Promise<Record<string, unknown> | null> {
-	const source = await openGraph(file);
-	if (source === null) return null;
-	try {
-		return JSON.parse(new TextDecoder().decode(typeof source === 'string' ? await readLocalFile(source) : source));
-	} catch (error) {
-		if (error instanceof Error && /ENOENT/.test(error.message)) return null;
-		throw error;
-	}
+	const bytes = await openBytes(file);
+	return bytes && JSON.parse(new TextDecoder().decode(bytes));
 }
 
 async function openCache(): Promise<Cache | undefined> {
