@@ -104,6 +104,36 @@ export class ComplexFft {
 				outIm[outStart + k + 2 * m] = aIm - cIm;
 				outRe[outStart + k + 3 * m] = bRe - dIm;
 				outIm[outStart + k + 3 * m] = bIm + dRe;
+			} else if (p === 5) {
+				// The 5-point DFT with W_5's real and imaginary parts as constants: X_q and X_(5-q)
+				// share their real-part sums and differ by the sign of the rotated difference terms.
+				const a1Re = tRe[1]! + tRe[4]!,
+					a1Im = tIm[1]! + tIm[4]!;
+				const b1Re = tRe[1]! - tRe[4]!,
+					b1Im = tIm[1]! - tIm[4]!;
+				const a2Re = tRe[2]! + tRe[3]!,
+					a2Im = tIm[2]! + tIm[3]!;
+				const b2Re = tRe[2]! - tRe[3]!,
+					b2Im = tIm[2]! - tIm[3]!;
+				const nearRe = tRe[0]! + COS_1_5 * a1Re + COS_2_5 * a2Re,
+					nearIm = tIm[0]! + COS_1_5 * a1Im + COS_2_5 * a2Im;
+				const farRe = tRe[0]! + COS_2_5 * a1Re + COS_1_5 * a2Re,
+					farIm = tIm[0]! + COS_2_5 * a1Im + COS_1_5 * a2Im;
+				// -i (s1 b1 + s2 b2) for X_1, -i (s2 b1 - s1 b2) for X_2; X_4 and X_3 take +i.
+				const uRe = SIN_1_5 * b1Re + SIN_2_5 * b2Re,
+					uIm = SIN_1_5 * b1Im + SIN_2_5 * b2Im;
+				const vRe = SIN_2_5 * b1Re - SIN_1_5 * b2Re,
+					vIm = SIN_2_5 * b1Im - SIN_1_5 * b2Im;
+				outRe[outStart + k] = tRe[0]! + a1Re + a2Re;
+				outIm[outStart + k] = tIm[0]! + a1Im + a2Im;
+				outRe[outStart + k + m] = nearRe + uIm;
+				outIm[outStart + k + m] = nearIm - uRe;
+				outRe[outStart + k + 4 * m] = nearRe - uIm;
+				outIm[outStart + k + 4 * m] = nearIm + uRe;
+				outRe[outStart + k + 2 * m] = farRe + vIm;
+				outIm[outStart + k + 2 * m] = farIm - vRe;
+				outRe[outStart + k + 3 * m] = farRe - vIm;
+				outIm[outStart + k + 3 * m] = farIm + vRe;
 			} else {
 				const unit = this.size / p; // W_p^j is entry j N/p of the table
 				for (let q = 0; q < p; q++) {
@@ -121,6 +151,11 @@ export class ComplexFft {
 		}
 	}
 }
+
+const COS_1_5 = Math.cos((2 * Math.PI) / 5);
+const COS_2_5 = Math.cos((4 * Math.PI) / 5);
+const SIN_1_5 = Math.sin((2 * Math.PI) / 5);
+const SIN_2_5 = Math.sin((4 * Math.PI) / 5);
 
 function factorize(n: number): number[] {
 	const factors: number[] = [];

@@ -176,20 +176,29 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
+/** sample's weights, one row's worth, kept between draws: allocating them per draw was most of a fallback's garbage. */
+let sampleWeights = new Float64Array(0);
+
 /** Draws an index from softmax(logits / temperature). */
 export function sample(logits: ArrayLike<number>, temperature: number, random: () => number = Math.random): number {
 	let max = -Infinity;
 	for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-	// Two passes over the row instead of a weights array per draw (a vocabulary of float64s per
-	// row per step was most of a fallback's garbage).
+	// Each weight computed once, for the total and the draw (the draw used to compute them again
+	// up to the token drawn: half the row's exponentials on average).
+	if (sampleWeights.length < logits.length) sampleWeights = new Float64Array(logits.length);
+	const weights = sampleWeights;
 	let total = 0;
-	for (let i = 0; i < logits.length; i++) if (logits[i]! !== -Infinity) total += Math.exp((logits[i]! - max) / temperature);
+	for (let i = 0; i < logits.length; i++) {
+		const w = logits[i]! === -Infinity ? 0 : Math.exp((logits[i]! - max) / temperature);
+		weights[i] = w;
+		total += w;
+	}
 	let r = random() * total;
 	for (let i = 0; i < logits.length; i++) {
-		if (logits[i]! === -Infinity) continue;
-		const w = Math.exp((logits[i]! - max) / temperature);
+		const w = weights[i]!;
+		if (w === 0) continue;
 		r -= w;
-		if (r <= 0 && w > 0) return i;
+		if (r <= 0) return i;
 	}
 	return argmax(logits);
 }
