@@ -152,6 +152,7 @@ export class ComplexFft {
 	}
 }
 
+/** W_5 = exp(-2 pi i / 5): the cosines and sines of 2 pi / 5 and 4 pi / 5, for the 5-point butterfly. */
 const COS_1_5 = Math.cos((2 * Math.PI) / 5);
 const COS_2_5 = Math.cos((4 * Math.PI) / 5);
 const SIN_1_5 = Math.sin((2 * Math.PI) / 5);
