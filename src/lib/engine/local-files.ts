@@ -85,7 +85,7 @@ export async function openBytes(file: LocalFile, onProgress?: OnProgress): Promi
 	}
 }
 
-/** A JSON file of a local model (null where absent), read as openGraph reads a graph. */
+/** A JSON file of a local model (null where absent), read through openBytes. */
 export async function localJson(file: LocalFile): Promise<Record<string, unknown> | null> {
 	const bytes = await openBytes(file);
 	return bytes && JSON.parse(new TextDecoder().decode(bytes));
