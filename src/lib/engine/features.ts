@@ -283,9 +283,17 @@ export class LogMelSpectrogram {
 		const frame = new Float64Array(frameLength);
 		const power = new Float64Array(half + 1);
 		const out = new Float32Array(this.mels * frames);
+		// Every sample from here on is zero: a window shorter than 30 s (a short file, the last
+		// window of any file) is zero-padded, and a frame that reads only padding has no power. Its
+		// mel values stay 0, which is what the transform of zeros would give, without the transform.
+		let silentFrom = Math.min(samples.length, windowSamples);
+		while (silentFrom > 0 && padded[silentFrom - 1] === 0) silentFrom--;
 		for (let f = 0; f < frames; f++) {
 			// Centred frames: sample index start + j, mirrored at both ends (reflect padding).
 			const start = f * hopLength - half;
+			const end = start + frameLength - 1;
+			const lowest = end < windowSamples ? start : Math.min(start, 2 * (windowSamples - 1) - end);
+			if (silentFrom === 0 || lowest >= silentFrom) continue;
 			for (let j = 0; j < frameLength; j++) {
 				let at = start + j;
 				if (at < 0) at = -at;
