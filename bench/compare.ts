@@ -277,7 +277,8 @@ Every engine transcribes the same files with ${threads} threads, temperatures 0 
 prompt, no VAD, no word timestamps, the language given. Wall time covers media decoding and
 transcription; the model load is the last column. "vs faster-whisper int8" is faster-whisper int8's
 wall time on the same files over this row's: above 1 is faster than it. Peak RSS is the engine
-process's resident memory (the tab's renderer for the browser rows). Error rate is WER (CER for
+process's resident memory (the tab's renderer for the browser rows); Koe's server rows run its
+engine compiled to JavaScript, as the server does. Error rate is WER (CER for
 Chinese and Japanese) against ${setDescription}. WebGPU here is SwiftShader,
 a CPU emulation of a GPU: its numbers say nothing of a real GPU, only that the path works.
 
