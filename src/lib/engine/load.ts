@@ -137,7 +137,9 @@ async function encoderPipeline(path: string, folder: string, load: PipelineLoad)
  * attention scores (heads x 1500 x 1500 floats, 72 MB for base), about 65 MB (tiny.en) and 90 MB
  * (base) of the server's resident memory between windows. Without it those blocks go back to the
  * system after each window, at no measurable cost in time: an encoder run makes a few large
- * allocations, where a decoder step makes many small ones (the decoders keep the arena).
+ * allocations, where a decoder step makes many small ones (the decoders keep the arena). Models
+ * without the fixed-capacity decoder (the hub's) load through pipeline(), whose sessions share one
+ * set of options, and keep it too.
  */
 function encoderSessionOptions(load: PipelineLoad): Pick<PipelineLoad, 'session_options'> {
 	if (load.device !== 'cpu') return {};
