@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDirFrom } from '../src/lib/server/config';
-import type { WorkItem } from './workload';
+import { audioSeconds, type WorkItem } from './workload';
 
 const TEXTS = ['/usr/share/common-licenses/GPL-3', '/usr/share/common-licenses/Apache-2.0'];
 const VOICES = ['slt', 'rms', 'awb', 'kal16'];
@@ -48,16 +48,16 @@ function passages(text: string): string[] {
 export async function syntheticWorkload(): Promise<WorkItem[]> {
 	const missing = TEXTS.filter((file) => !existsSync(file));
 	if (missing.length > 0) throw new Error(`The synthetic set reads ${missing.join(', ')}, which this machine lacks.`);
-	try {
-		execFileSync('flite', ['-lv'], { stdio: 'ignore' });
-	} catch {
-		throw new Error('The synthetic set needs flite (Debian: apt-get install flite).');
-	}
 	const text = TEXTS.map((file) => readFileSync(file, 'utf8')).join('\n');
 	const recipe = createHash('sha256').update(JSON.stringify({ text, VOICES, PASSAGE_WORDS })).digest('hex').slice(0, 16);
 	const dir = path.join(cacheDirFrom(process.env), 'bench', `synthetic-${recipe}`);
 	const index = path.join(dir, 'passages.json');
 	if (!existsSync(index)) {
+		try {
+			execFileSync('flite', ['-lv'], { stdio: 'ignore' });
+		} catch {
+			throw new Error('The synthetic set needs flite to be made (Debian: apt-get install flite).');
+		}
 		mkdirSync(dir, { recursive: true });
 		const made = passages(text).map((reference, i) => {
 			const voice = VOICES[i % VOICES.length]!;
@@ -65,10 +65,7 @@ export async function syntheticWorkload(): Promise<WorkItem[]> {
 			const raw = path.join(dir, 'flite.wav');
 			execFileSync('flite', ['-voice', voice, '-t', reference, '-o', raw]);
 			execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', raw, '-ar', '16000', '-ac', '1', file]);
-			const seconds = Number(
-				execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' })
-			);
-			return { name: path.basename(file), path: file, language: 'en', audioSeconds: seconds, reference };
+			return { name: path.basename(file), path: file, language: 'en', audioSeconds: audioSeconds(file), reference };
 		});
 		// Written last, through a rename: an interrupted build leaves no index and starts again.
 		writeFileSync(`${index}.partial`, JSON.stringify(made));

@@ -24,7 +24,8 @@ export interface WorkItem {
 /** Silence between recordings in the long file, so that no sentence runs into the next. */
 const GAP_SECONDS = 1;
 
-function audioSeconds(file: string): number {
+/** A media file's duration in seconds, as ffprobe reads it. */
+export function audioSeconds(file: string): number {
 	return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));
 }
 
