@@ -58,9 +58,7 @@ async function verifyTinyEn(modelDir: string): Promise<void> {
 	const jfk = await evalAudioPath('en_jfk.wav');
 	const folder = path.join(modelDir, getModel('tiny.en').localName);
 	const stamp = path.join(folder, '.koe-verified');
-	// The stamps of what the checks open: the graphs, and the int8 encoder q8 reads on the CPU.
-	const stamps = ['.koe-complete', '.koe-int8-encoder'].map((name) => readFileSync(path.join(folder, name), 'utf8'));
-	const wanted = fingerprint(...stamps, readFileSync(import.meta.filename, 'utf8'));
+	const wanted = fingerprint(readFileSync(path.join(folder, '.koe-complete'), 'utf8'), readFileSync(import.meta.filename, 'utf8'));
 	if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) {
 		step('tiny.en already verified against faster-whisper');
 		return;
@@ -76,8 +74,7 @@ async function verifyTinyEn(modelDir: string): Promise<void> {
 
 	useModelSource({ kind: 'local', root: modelDir });
 	const audio = await decodeFile(jfk);
-	// Each precision with both decoders: the merged one (as from the hub) and the fixed-capacity one;
-	// q8 on the CPU opens the int8 encoder (loadModel).
+	// Each precision with both decoders: the merged one (as from the hub) and the fixed-capacity one.
 	const checks: Array<[string, WhisperDtypes, boolean]> = [];
 	for (const dtype of ['fp32', 'q8'] as const) {
 		for (const fixed of [false, true])

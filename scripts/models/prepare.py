@@ -45,10 +45,6 @@ FIXED_DTYPES = ("fp32", "q8")
 # fixed-capacity one; its own stamp, so that it is added without exporting that again.
 SPLIT_STAMP = ".koe-vocabulary-split"
 SPLIT_CODE_FILES = ("vocabulary.py", "verify.py")
-# The server's q8 encoder (int8_encoder.py), made from the fp32 encoder; its own stamp, so that it
-# is added to a folder without converting the rest again.
-INT8_ENCODER_STAMP = ".koe-int8-encoder"
-INT8_ENCODER_CODE_FILES = ("int8_encoder.py", "verify.py")
 # Everything that influences the output; editing any of these forces a rebuild.
 CODE_FILES = ("prepare.py", "packages.py", "ct2_reader.py", "hf_rebuild.py", "export.py", "quantize.py",
               "verify.py", "requirements.txt")
@@ -117,10 +113,6 @@ def split_stamp_text(source: ModelSource) -> str:
     return derived_stamp_text(fixed_stamp_text(source), SPLIT_CODE_FILES)
 
 
-def int8_encoder_stamp_text(source: ModelSource) -> str:
-    return derived_stamp_text(code_hash(source), INT8_ENCODER_CODE_FILES)
-
-
 def stamp_is(model_dir: Path, stamp: str, text: str) -> bool:
     try:
         return (model_dir / stamp).read_text() == text
@@ -142,13 +134,6 @@ def has_vocabulary_split(source: ModelSource, model_dir: Path) -> bool:
     onnx_dir = model_dir / "onnx"
     return stamp_is(model_dir, SPLIT_STAMP, split_stamp_text(source)) \
         and (onnx_dir / f"{vocabulary.HIDDEN_STEM}_quantized.onnx").exists() and (onnx_dir / vocabulary.VOCABULARY_FILE).exists()
-
-
-def has_int8_encoder(source: ModelSource, model_dir: Path) -> bool:
-    import int8_encoder
-
-    return stamp_is(model_dir, INT8_ENCODER_STAMP, int8_encoder_stamp_text(source)) \
-        and int8_encoder.path_in(model_dir / "onnx").exists()
 
 
 def model_dims(model_dir: Path) -> types.SimpleNamespace:
@@ -383,48 +368,6 @@ def add_vocabulary_split(name: str, gen: dict, dims, model_dir: Path, audio: Pat
     (model_dir / SPLIT_STAMP).write_text(split_stamp_text(MODELS_BY_NAME[name]))
 
 
-def add_int8_encoder(name: str, gen: dict, dims, model_dir: Path, audio: Path | None) -> None:
-    """Quantize the server's q8 encoder from the fp32 one (int8_encoder.py), check it, and stamp it.
-
-    Checked with the q8 fixed-capacity decoder, as the server runs it: its greedy transcript of the
-    speech clip must stay within MAX_WER_VS_FP32 of the fp32 graphs'.
-    """
-    import fixed_cache
-    import int8_encoder
-    import quantize
-    import verify
-    from tokenizers import Tokenizer
-
-    onnx_dir = model_dir / "onnx"
-    target = int8_encoder.path_in(onnx_dir)
-    partial = target.with_name(f".tmp-{target.name}")
-    with step(name, "quantize the server's int8 encoder"):
-        int8_encoder.quantize_int8_encoder(quantize.variant_path(onnx_dir, "encoder_model", "fp32"), partial)
-    if audio is not None:
-        with step(name, "verify the int8 encoder against fp32"):
-            features = verify.log_mel(audio, dims.num_mel_bins)
-            prompt, eot = verify.prompt_for(gen), gen["eos_token_id"]
-
-            def greedy(encoder: Path, dtype: str) -> list[int]:
-                return verify.ort_greedy_fixed_cache(
-                    encoder, quantize.variant_path(onnx_dir, fixed_cache.CROSS_KV_STEM, dtype),
-                    quantize.variant_path(onnx_dir, fixed_cache.FIXED_CACHE_STEM, dtype), features, prompt, eot,
-                    dims.max_target_positions)
-
-            tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-            reference = tokenizer.decode(greedy(quantize.variant_path(onnx_dir, "encoder_model", "fp32"), "fp32"),
-                                         skip_special_tokens=True).strip()
-            text = tokenizer.decode(greedy(partial, "q8"), skip_special_tokens=True).strip()
-        wer = word_error_rate(reference, text)
-        log(f"[{name}]   int8 encoder, q8 decoder: {text}  [WER vs fp32 {wer:.2f}]")
-        if wer > MAX_WER_VS_FP32 or not text:
-            partial.unlink(missing_ok=True)
-            raise PrepareError(f"the int8 encoder's transcript is too far from fp32's (WER {wer:.2f}):\n"
-                               f"  fp32 {reference}\n  int8 {text}")
-    os.replace(partial, target)
-    (model_dir / INT8_ENCODER_STAMP).write_text(int8_encoder_stamp_text(MODELS_BY_NAME[name]))
-
-
 def convert(source: ModelSource, cache: Path, opts) -> None:
     name = source.name
     ct2_dir, final = cache / "ct2" / name, cache / "models" / name
@@ -450,7 +393,6 @@ def convert(source: ModelSource, cache: Path, opts) -> None:
             verify_model(name, ct2_dir, tmp, model, gen, dims, opts.audio)
         add_fixed_cache(name, model, gen, dims, work, tmp, opts.audio if opts.verify else None)
         add_vocabulary_split(name, gen, dims, tmp, opts.audio if opts.verify else None)
-        add_int8_encoder(name, gen, dims, tmp, opts.audio if opts.verify else None)
         (tmp / STAMP).write_text(stamp_text(source, opts.verify))  # last write before publishing
         with step(name, f"publish -> {final}"):
             replace_dir(tmp, final)
@@ -523,11 +465,6 @@ def main(argv: list[str] | None = None) -> int:
                     opts.audio = find_audio(opts.audio) if opts.verify else None
                     gen = json.loads((final / "generation_config.json").read_text())
                     add_vocabulary_split(source.name, gen, model_dims(final), final, opts.audio)
-                if not has_int8_encoder(source, final):
-                    check_installed_versions()
-                    opts.audio = find_audio(opts.audio) if opts.verify else None
-                    gen = json.loads((final / "generation_config.json").read_text())
-                    add_int8_encoder(source.name, gen, model_dims(final), final, opts.audio)
                 log(f"[{source.name}] up to date ({final})")
                 continue
             opts.audio = find_audio(opts.audio) if opts.verify else None

@@ -30,8 +30,7 @@ test('the CPU image serves the API from a volume of models, and keeps tasks acro
 	const started = Date.now();
 	container = await runContainer(image);
 	await container.ready();
-	// q8 on the CPU opens the folder's int8 encoder (models.ts, nativeQ8Encoder).
-	expect(container.logs()).toMatch(/Koe: model tiny\.en loaded \(cpu, int8\/q8\)/);
+	expect(container.logs()).toMatch(/Koe: model tiny\.en loaded \(cpu, q8\/q8\)/);
 	expect(podman('exec', container.name, 'id', '-u')).not.toBe('0');
 
 	const post = (path: string, query = '') =>

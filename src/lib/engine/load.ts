@@ -22,23 +22,19 @@ import {
 	canSplitVocabulary,
 	executionDevice,
 	fixedCacheFiles,
-	nativeQ8Encoder,
 	onnxFile,
 	selectDtypes,
 	type Dtype,
 	type EngineDevice,
 	type ModelEntry,
-	type WhisperDtypes,
-	type WhisperFiles
+	type WhisperDtypes
 } from './models';
-import { isOnDisk, localJson, openBytes, openGraph, storeInCache, type OnProgress } from './local-files';
+import { localJson, openBytes, openGraph, storeInCache, type OnProgress } from './local-files';
 import { modelPath, type ModelSource } from './model-source';
 
 export interface LoadedModel {
 	model: ModelEntry;
 	device: EngineDevice;
-	/** The precision of the files opened (the encoder's may be the native CPU's `int8`). */
-	files: WhisperFiles;
 	pipe: AutomaticSpeechRecognitionPipeline;
 	/** The decoder whose cache stays in place, when the model folder has it (on the CPU and on WASM). */
 	fixedCache?: FixedCacheDecoder;
@@ -74,33 +70,22 @@ export interface LoadOptions {
 
 export async function loadModel(options: LoadOptions): Promise<LoadedModel> {
 	const { model, device, source, dtypes, threads, ort, onProgress } = options;
-	const chosen = await filesFor(dtypes ?? selectDtypes(device), options);
+	const chosen = dtypes ?? selectDtypes(device);
 	const path = modelPath(model, source);
 	const sessionOptions = threads ? { session_options: { intraOpNumThreads: threads } } : {};
 	const load = { device: executionDevice(device), dtype: chosen, ...sessionOptions, progress_callback: onProgress };
 	const fixedCache = ort && (await loadFixedCache(ort, path, options, chosen.decoder_model_merged));
 	if (fixedCache?.timesWords && source.kind === 'local') {
 		const pipe = await encoderPipeline(path, folderOf(source, model), load);
-		if (pipe) return { model, device, files: chosen, pipe, fixedCache };
+		if (pipe) return { model, device, pipe, fixedCache };
 	}
 	const pipe = (await pipeline('automatic-speech-recognition', path, load)) as AutomaticSpeechRecognitionPipeline;
 	// A graph converted before the fixed-capacity decoder returned cross-attention weights keeps
 	// the merged decoder loaded for word timing.
-	return { model, device, files: chosen, pipe, ...(fixedCache ? { fixedCache } : {}) };
+	return { model, device, pipe, ...(fixedCache ? { fixedCache } : {}) };
 }
 
-type PipelineLoad = Parameters<typeof pipeline>[2] & { dtype: WhisperFiles };
-
-/**
- * The files these precisions open: q8's encoder on the native CPU is the local folder's int8 file
- * where it has one (nativeQ8Encoder), `_quantized` otherwise.
- */
-async function filesFor(dtypes: WhisperDtypes, { model, device, source }: LoadOptions): Promise<WhisperFiles> {
-	const encoder = nativeQ8Encoder(device, dtypes);
-	if (encoder === undefined || source.kind !== 'local') return dtypes;
-	const present = await isOnDisk({ folder: folderOf(source, model), file: onnxFile('encoder_model', encoder) });
-	return present ? { ...dtypes, encoder_model: encoder } : dtypes;
-}
+type PipelineLoad = Parameters<typeof pipeline>[2] & { dtype: WhisperDtypes };
 
 /**
  * The ASR pipeline without the merged decoder, for when the fixed-capacity one decodes and times

@@ -85,17 +85,6 @@ export async function openBytes(file: LocalFile, onProgress?: OnProgress): Promi
 	}
 }
 
-/** Whether a local model's folder on this disk holds the file (Node only: the browser asks nothing here). */
-export async function isOnDisk({ folder, file }: LocalFile): Promise<boolean> {
-	if (!ON_DISK) return false;
-	const fs = 'node:fs/promises';
-	const { access } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
-	return access(folder + file).then(
-		() => true,
-		() => false
-	);
-}
-
 /** A JSON file of a local model (null where absent), read through openBytes. */
 export async function localJson(file: LocalFile): Promise<Record<string, unknown> | null> {
 	const bytes = await openBytes(file);

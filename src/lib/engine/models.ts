@@ -18,18 +18,6 @@ export type WhisperDtypes = {
 	decoder_model_merged: Dtype;
 };
 
-/**
- * A graph file's precision: one of DTYPES, or `int8`, the second q8 encoder file that native
- * onnxruntime opens (nativeQ8Encoder).
- */
-export type FileDtype = Dtype | 'int8';
-
-/** The files transformers.js opens: WhisperDtypes, with the encoder's file possibly `int8`. */
-export type WhisperFiles = {
-	encoder_model: FileDtype;
-	decoder_model_merged: Dtype;
-};
-
 export interface ModelEntry {
 	id: string;
 	/** Repository on the Hugging Face hub, in the onnx-community layout. */
@@ -127,29 +115,16 @@ export function browserModels(): ModelEntry[] {
 }
 
 /** File-name suffix of each precision in the transformers.js layout (onnx/<graph><suffix>.onnx). */
-const DTYPE_FILE_SUFFIX: Readonly<Record<FileDtype, string>> = Object.freeze({
+const DTYPE_FILE_SUFFIX: Readonly<Record<Dtype, string>> = Object.freeze({
 	fp32: '',
 	fp16: '_fp16',
 	q8: '_quantized',
-	q4: '_q4',
-	int8: '_int8'
+	q4: '_q4'
 });
 
 /** One graph's file in a given precision, relative to the model's folder or repo. */
-export function onnxFile(graph: string, dtype: FileDtype): string {
+export function onnxFile(graph: string, dtype: Dtype): string {
 	return `onnx/${graph}${DTYPE_FILE_SUFFIX[dtype]}.onnx`;
-}
-
-/**
- * The encoder file q8 means on the native CPU (the server), where a local model folder has it:
- * `_int8` (scripts/models/int8_encoder.py), int8 weights with a scale per column and fc2 and the
- * convolutions in float. Native onnxruntime runs it faster than `_quantized` and its transcripts
- * stay closer to fp32's (a third fewer words changed; bench/RESULTS.md, session 19). The page
- * keeps `_quantized`: in WASM it is the faster, and half the download. Hub repositories and
- * folders converted before it have `_quantized` only. undefined: no other file for this device.
- */
-export function nativeQ8Encoder(device: EngineDevice, dtypes: WhisperDtypes): FileDtype | undefined {
-	return device === 'cpu' && dtypes.encoder_model === 'q8' ? 'int8' : undefined;
 }
 
 /** The ONNX files a device downloads for a model, relative to the model's folder or repo. */

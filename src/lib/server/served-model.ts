@@ -101,7 +101,7 @@ export class ServedModel implements ModelRunner {
 			onProgress: this.#reporter(source.kind === 'hub' ? 'Downloading' : 'Reading')
 		});
 		console.log(
-			`Koe: model ${config.model} loaded (${config.device}, ${Object.values(loaded.files).join('/')}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+			`Koe: model ${config.model} loaded (${config.device}, ${Object.values(dtypes).join('/')}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`
 		);
 		return loaded;
 	}

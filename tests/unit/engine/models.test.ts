@@ -6,8 +6,6 @@ import {
 	downloadedOnnxFiles,
 	fixedCacheFiles,
 	getModel,
-	nativeQ8Encoder,
-	onnxFile,
 	onnxFiles,
 	selectDtypes
 } from '$lib/engine/models';
@@ -41,14 +39,6 @@ describe('model registry', () => {
 		expect(downloadedOnnxFiles('wasm', false)).toEqual(onnxFiles('wasm'));
 		expect(downloadedOnnxFiles('webgpu', true)).toEqual(onnxFiles('webgpu'));
 		expect(selectDtypes('webgpu-f16').encoder_model).toBe('fp16');
-	});
-
-	it("opens the server's own q8 encoder file on the native CPU only", () => {
-		const q8 = { encoder_model: 'q8', decoder_model_merged: 'q8' } as const;
-		expect(nativeQ8Encoder('cpu', q8)).toBe('int8');
-		expect(onnxFile('encoder_model', 'int8')).toBe('onnx/encoder_model_int8.onnx');
-		expect(nativeQ8Encoder('wasm', q8)).toBeUndefined();
-		expect(nativeQ8Encoder('cpu', { encoder_model: 'fp32', decoder_model_merged: 'q8' })).toBeUndefined();
 	});
 
 	it('lists the valid ids for an unknown model', () => {
