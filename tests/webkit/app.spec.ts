@@ -40,9 +40,21 @@ async function pageWidth(webkit: WebKitBrowser, width: number, height: number): 
 	return inner;
 }
 
-/** Opens the options panel (it starts closed behind its summary line) unless it is open. */
+/**
+ * Opens the options panel (it starts closed behind its summary line) unless it is open. Whether it
+ * is open comes back from the saved settings a moment after the page loads, and a click in that
+ * moment can be undone by them (or close a panel they reopen): click until the model list shows.
+ */
 async function openOptions(webkit: WebKitBrowser): Promise<void> {
-	if (!(await webkit.$(byTestId('options')).getProperty('open'))) await webkit.$(byTestId('options-summary')).click();
+	const select = webkit.$(byTestId('model-select'));
+	await webkit.waitUntil(
+		async () => {
+			if ((await select.isDisplayed()) && (await select.isEnabled())) return true;
+			if (!(await webkit.$(byTestId('options')).getProperty('open'))) await webkit.$(byTestId('options-summary')).click();
+			return false;
+		},
+		{ timeout: 15_000, interval: 500, timeoutMsg: 'the options panel did not stay open' }
+	);
 }
 
 /** Picks a model and hands the file to the page's file input, as a person choosing it would. */
