@@ -3,7 +3,9 @@ import { findLanguage, getLanguage, LANGUAGES, LANGUAGE_CODES } from '$lib/core/
 import { dtw, medianFilter, mergePunctuations, splitWords, type WordTiming } from '$lib/engine/decoding/alignment';
 import { compressionRatio } from '$lib/engine/decoding/compression';
 import { applyRules, applyTimestampRules, logSumExp, sample, seededRandom, suppressTokens, topKInto } from '$lib/engine/decoding/logits';
-import { permuteRowsInPlace } from '$lib/engine/decoding/runtime';
+import { LoopDetector } from '$lib/engine/decoding/repetition';
+import { permuteRowsInPlace, type EncodedWindow, type KvCache, type StepOutput, type WhisperRuntime } from '$lib/engine/decoding/runtime';
+import { search, type SearchOptions } from '$lib/engine/decoding/search';
 import { splitByTimestamps } from '$lib/engine/decoding/segments';
 import { buildPrompt, readSpecialTokens, sotSequence, type SpecialTokens } from '$lib/engine/decoding/tokens';
 import { needsFallback } from '$lib/engine/decoding/window';
@@ -202,6 +204,13 @@ describe('fallback rules', () => {
 		expect(needsFallback({ avgLogprob: -1.5, compressionRatio: 1.5, noSpeechProb: 0.9 }, thresholds)).toBe(false);
 	});
 
+	it('retries a decode stopped in a loop, like a too-compressible one, unless that check is off or it is silence', () => {
+		const looped = { avgLogprob: -0.2, compressionRatio: 1.5, noSpeechProb: 0.1, looped: true };
+		expect(needsFallback(looped, thresholds)).toBe(true);
+		expect(needsFallback(looped, { ...thresholds, compressionRatioThreshold: null })).toBe(false);
+		expect(needsFallback({ ...looped, avgLogprob: -1.5, noSpeechProb: 0.9 }, thresholds)).toBe(false);
+	});
+
 	it('turns the temperature option into a ladder', () => {
 		expect(temperatureLadder(undefined)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
 		expect(temperatureLadder(0.4)).toEqual([0.4, 0.6, 0.8, 1]);
@@ -219,6 +228,119 @@ describe('fallback rules', () => {
 		expect(draw(3000)).not.toEqual(draw(6000));
 		const random = seededRandom(0);
 		for (let i = 0; i < 1000; i++) expect(random()).toSatisfy((r: number) => r >= 0 && r < 1);
+	});
+});
+
+describe('repetition loops', () => {
+	// Token ids as in base's vocabulary, whose timestamps start at 50364.
+	const pushAll = (tokens: readonly number[], timestampBegin = 50_364) => {
+		const detector = new LoopDetector(224, timestampBegin);
+		return tokens.findIndex((token) => detector.push(token));
+	};
+
+	it("stops base's loop on the 10-minute file once 40 tokens are one stretch repeated", () => {
+		// "... the world's fresh, and the world's fresh, and ..." (window 21, base q8, T = 0).
+		const stretch = [264, 1002, 311, 4451, 11, 293];
+		const tokens = [334, 533, 486, 312, ...Array.from({ length: 20 }, () => stretch).flat()];
+		// The first index at which the last 40 tokens are the 6-token stretch repeated.
+		expect(pushAll(tokens)).toBe(4 + 40 - 1);
+	});
+
+	it('needs 40 tokens and four copies, within 40-token stretches', () => {
+		expect(pushAll(new Array(39).fill(5))).toBe(-1);
+		expect(pushAll(new Array(40).fill(5))).toBe(39);
+		// "no, no, no, no," in speech: four copies, but 8 tokens.
+		expect(pushAll([7, 5, 6, 5, 6, 5, 6, 5, 6, 8, 9])).toBe(-1);
+		// Three copies of a 20-token stretch: 60 tokens, not four copies.
+		const twenty = Array.from({ length: 20 }, (_, i) => 100 + i);
+		expect(pushAll([...twenty, ...twenty, ...twenty])).toBe(-1);
+		expect(pushAll([...twenty, ...twenty, ...twenty, ...twenty])).toBe(79);
+		// A stretch longer than 40 tokens is not looked for.
+		const long = Array.from({ length: 41 }, (_, i) => 100 + i);
+		expect(pushAll([long, long, long, long, long].flat())).toBe(-1);
+	});
+
+	it('counts a loop of whole segments whose timestamps move on', () => {
+		const segment = (start: number) => [ts(start), 1, 2, 4, 5, 6, 7, 8, 9, ts(start + 1)];
+		const tokens = Array.from({ length: 5 }, (_, i) => segment(i * 2)).flat();
+		expect(pushAll(tokens, specials.timestampBegin)).toBe(39);
+	});
+
+	it('never fires on text that does not repeat', () => {
+		const text = Array.from({ length: 224 }, (_, i) => (i * 7919) % 50_000);
+		expect(pushAll(text)).toBe(-1);
+	});
+});
+
+/**
+ * A scripted decoder for the search's bookkeeping: the cache keeps each row's fed tokens, so a
+ * row given another row's cache would come out with the wrong tokens, and every step's batch
+ * size is recorded.
+ */
+class ScriptedDecoder {
+	readonly batches: number[] = [];
+	constructor(
+		readonly first: Float32Array,
+		readonly next: (fed: readonly number[]) => number
+	) {}
+
+	async step(_window: EncodedWindow, ids: number[][], cache: KvCache | null, positions?: readonly number[]): Promise<StepOutput> {
+		const rows = ((cache as unknown as { rows?: number[][] } | null)?.rows ?? ids.map(() => [])) as number[][];
+		const prompt = cache === null;
+		if (!prompt) this.batches.push(ids.length);
+		const logits = ids.map((fed, row) => {
+			if (prompt) return this.first;
+			rows[row]!.push(...fed);
+			const out = new Float32Array(VOCAB).fill(-1e9);
+			out[this.next(rows[row]!)] = 0;
+			return out;
+		});
+		return {
+			batch: ids.length,
+			positions: ids[0]!.length,
+			logitsAt: (row, position) => (prompt && position !== positions?.at(-1) ? flat() : logits[row]!),
+			cache: { rows, dispose() {} } as unknown as KvCache
+		};
+	}
+
+	async selectRows(cache: KvCache, picked: number[]): Promise<KvCache> {
+		const { rows } = cache as unknown as { rows: number[][] };
+		return { rows: picked.map((row) => [...rows[row]!]), dispose() {} } as unknown as KvCache;
+	}
+}
+
+describe('sampling search', () => {
+	const prompt = [specials.sot, specials.noTimestamps];
+	const base: SearchOptions = { temperature: 0, beamSize: 1, bestOf: 5, timestamps: false, stopLoops: true };
+	const run = (decoder: ScriptedDecoder, options: Partial<SearchOptions>) =>
+		search(decoder as unknown as WhisperRuntime, {} as EncodedWindow, specials, prompt, { ...base, ...options });
+
+	it('drops a sampled row from the batch when it ends, and keeps every row its own cache', async () => {
+		// The first token (2..6, sampled) is how long the row is: that many tokens, then end-of-text.
+		const first = new Float32Array(VOCAB).fill(-1e9);
+		for (const token of [2, 3, 4, 5, 6]) first[token] = 0;
+		const decoder = new ScriptedDecoder(first, (fed) => (fed.length < fed[0]! ? 1 : specials.eot));
+		const result = await run(decoder, { temperature: 1, random: seededRandom(7) });
+		const longest = result.tokens[0]!;
+		expect(result.tokens).toEqual([longest, ...new Array(longest - 1).fill(1)]);
+		// Every step ran the rows still going, and no more: the batch only shrinks.
+		expect(decoder.batches[0]).toBe(5);
+		expect(decoder.batches.length).toBe(longest);
+		expect(decoder.batches.every((size, i) => i === 0 || size <= decoder.batches[i - 1]!)).toBe(true);
+		expect(decoder.batches.at(-1)).toBeLessThan(5);
+	});
+
+	it('stops a greedy decode that loops, and lets it run to the token limit when told not to', async () => {
+		const first = new Float32Array(VOCAB).fill(-1e9);
+		first[4] = 0;
+		// 4 5 6 7 4 5 6 7 ...
+		const loop = (fed: readonly number[]) => 4 + (fed.length % 4);
+		const stopped = await run(new ScriptedDecoder(first, loop), {});
+		expect(stopped.looped).toBe(true);
+		expect(stopped.tokens.length).toBe(40);
+		const full = await run(new ScriptedDecoder(first, loop), { stopLoops: false });
+		expect(full.looped).toBe(false);
+		expect(full.tokens.length).toBe(224);
 	});
 });
 

@@ -5,6 +5,7 @@
  */
 import { throwIfAborted } from './abort';
 import { applyRules, applyRulesAt, argmax, logSumExp, sample, topKInto, type RowHistory } from './logits';
+import { LoopDetector } from './repetition';
 import { disposeCache, type EncodedWindow, type KvCache, type WhisperRuntime } from './runtime';
 import type { SpecialTokens } from './tokens';
 
@@ -15,6 +16,8 @@ export interface SearchOptions {
 	/** Independent samples at temperature > 0, the likeliest kept. */
 	bestOf: number;
 	timestamps: boolean;
+	/** End the decode as soon as a row loops (repetition.ts), not at the token limit. */
+	stopLoops: boolean;
 	signal?: AbortSignal;
 	random?: () => number;
 }
@@ -28,6 +31,8 @@ export interface SearchResult {
 	sumLogprob: number;
 	/** Probability of `<|nospeech|>` at the SOT position, before any rule. */
 	noSpeechProb: number;
+	/** Stopped in a repetition loop: a failed decode, like one whose compression ratio is too high. */
+	looped: boolean;
 }
 
 /** openai's sample_len: at most half the text context is generated per window. */
@@ -38,6 +43,7 @@ interface Hypothesis {
 	tokenLogprobs: number[];
 	sumLogprob: number;
 	done: boolean;
+	looped: boolean;
 }
 
 export async function search(
@@ -60,7 +66,13 @@ export async function search(
 	return { ...best, noSpeechProb };
 }
 
-/** Greedy (temperature 0, one row) or best-of-N sampling (N rows decoded side by side). */
+/**
+ * Greedy (temperature 0, one row) or best-of-N sampling (N rows decoded side by side). A row that
+ * ends leaves the batch: the others' cache rows move up, and later steps run on the rows still
+ * going, instead of feeding the ended ones end-of-text to the token limit. A row that loops ends
+ * the whole decode: run on to the limit, its log-probabilities would climb towards 0 and it would
+ * rank first (as loops do in openai/whisper), so this decode is already one that falls back.
+ */
 async function sampleSearch(
 	runtime: WhisperRuntime,
 	window: EncodedWindow,
@@ -72,13 +84,22 @@ async function sampleSearch(
 ): Promise<Hypothesis> {
 	const rows = options.temperature > 0 ? Math.max(1, options.bestOf) : 1;
 	let cache = rows > 1 ? await runtime.selectRows(promptCache, new Array<number>(rows).fill(0)) : promptCache;
-	const hyps: Hypothesis[] = Array.from({ length: rows }, () => ({ tokens: [], tokenLogprobs: [], sumLogprob: 0, done: false }));
+	const hyps: Hypothesis[] = Array.from({ length: rows }, () => ({
+		tokens: [],
+		tokenLogprobs: [],
+		sumLogprob: 0,
+		done: false,
+		looped: false
+	}));
+	const loops = options.stopLoops ? hyps.map(() => new LoopDetector(maxSampled, specials.timestampBegin)) : [];
+	// The hypotheses still decoding, in the order of their rows in the cache and the logits.
+	let going = hyps.map((_, i) => i);
 	let logitRows = hyps.map((_, i) => (i === 0 ? promptLogits : promptLogits.slice()));
 	try {
 		for (let n = 0; n < maxSampled; n++) {
-			hyps.forEach((hyp, i) => {
-				if (hyp.done) return;
-				const logits = logitRows[i]!;
+			going.forEach((i, row) => {
+				const hyp = hyps[i]!;
+				const logits = logitRows[row]!;
 				const normalizer = applyRules(logits, { tokens: specials, sampled: hyp.tokens, timestamps: options.timestamps });
 				const token = options.temperature > 0 ? sample(logits, options.temperature, options.random) : argmax(logits);
 				const logprob = logits[token]! - normalizer;
@@ -87,14 +108,25 @@ async function sampleSearch(
 				else {
 					hyp.tokens.push(token);
 					hyp.tokenLogprobs.push(logprob);
+					if (loops[i]?.push(token)) hyp.done = hyp.looped = true;
 				}
 			});
-			if (hyps.every((h) => h.done) || n === maxSampled - 1) break;
+			const still = going.filter((i) => !hyps[i]!.done);
+			if (still.length === 0 || n === maxSampled - 1 || hyps.some((h) => h.looped)) break;
 			throwIfAborted(options.signal);
-			const ids = hyps.map((h) => [h.done ? specials.eot : h.tokens.at(-1)!]);
-			const out = await runtime.step(window, ids, cache);
+			if (still.length < going.length)
+				cache = await runtime.selectRows(
+					cache,
+					still.map((i) => going.indexOf(i))
+				);
+			going = still;
+			const out = await runtime.step(
+				window,
+				going.map((i) => [hyps[i]!.tokens.at(-1)!]),
+				cache
+			);
 			cache = out.cache;
-			logitRows = hyps.map((_, i) => out.logitsAt(i, 0));
+			logitRows = going.map((_, row) => out.logitsAt(row, 0));
 		}
 	} finally {
 		disposeCache(cache);
@@ -153,7 +185,7 @@ async function beamSearch(
 				const parent = candidates.source[c]!;
 				const token = candidates.token[c]!;
 				if (token === eot) {
-					newlyFinished.push({ ...beams.hypothesis(parent, n), sumLogprob: candidates.score[c]!, done: true });
+					newlyFinished.push({ ...beams.hypothesis(parent, n), sumLogprob: candidates.score[c]!, done: true, looped: false });
 				} else {
 					survivors.extend(kept, beams, parent, n, token, candidates.logprob[c]!, candidates.score[c]!, timestampBegin);
 					sources[kept++] = parent;
@@ -235,7 +267,8 @@ class BeamRows {
 			tokens: Array.from(this.tokens.subarray(at, at + count)),
 			tokenLogprobs: Array.from(this.logprobs.subarray(at, at + count)),
 			sumLogprob: this.score[beam]!,
-			done: false
+			done: false,
+			looped: false
 		};
 	}
 }
@@ -277,8 +310,13 @@ class Candidates {
 	}
 }
 
-/** openai's MaximumLikelihoodRanker without a length penalty: log-probability per token. */
+/**
+ * openai's MaximumLikelihoodRanker without a length penalty: log-probability per token. A row
+ * stopped in a loop ranks first (see sampleSearch).
+ */
 function rankBest(hyps: Hypothesis[]): Hypothesis {
+	const looped = hyps.find((h) => h.looped);
+	if (looped) return looped;
 	let best = hyps[0]!;
 	const score = (h: Hypothesis) => h.sumLogprob / Math.max(1, h.tokens.length);
 	for (const h of hyps) if (score(h) > score(best)) best = h;

@@ -1,7 +1,8 @@
 /**
  * @file Decodes one 30 s window with temperature fallback, as faster-whisper's
- * `generate_with_fallback` does: retry hotter when the text repeats itself (compression ratio)
- * or the model is unsure (average log-probability), unless the window is silence.
+ * `generate_with_fallback` does: retry hotter when the text repeats itself (compression ratio, or
+ * a loop caught while decoding) or the model is unsure (average log-probability), unless the
+ * window is silence.
  */
 import { compressionRatio } from './compression';
 import type { EncodedWindow, WhisperRuntime } from './runtime';
@@ -42,14 +43,15 @@ export interface WindowResult extends SearchResult {
 
 /** Why a decode is not good enough (pure, so the thresholds can be tested alone). */
 export function needsFallback(
-	result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'>,
+	result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'> & Partial<Pick<WindowResult, 'looped'>>,
 	options: Pick<WindowOptions, 'compressionRatioThreshold' | 'logProbThreshold' | 'noSpeechThreshold'>
 ): boolean {
 	const { compressionRatioThreshold: cr, logProbThreshold: lp, noSpeechThreshold: ns } = options;
 	const unsure = lp !== null && result.avgLogprob < lp;
 	// A confident "no speech" with low log-probability is silence, not a failed decode.
 	if (unsure && ns !== null && result.noSpeechProb > ns) return false;
-	return (cr !== null && result.compressionRatio > cr) || unsure;
+	// A decode stopped in a loop (repetition.ts) would have run on to the token limit and failed here.
+	return (cr !== null && (result.looped === true || result.compressionRatio > cr)) || unsure;
 }
 
 export async function decodeWindow(
@@ -62,7 +64,9 @@ export async function decodeWindow(
 ): Promise<WindowResult> {
 	const tried: WindowResult[] = [];
 	for (const temperature of options.temperatures) {
-		const found = await search(runtime, window, specials, prompt, { ...options, temperature });
+		// Loops are stopped early only where the compression check would reject them anyway.
+		const stopLoops = options.compressionRatioThreshold !== null;
+		const found = await search(runtime, window, specials, prompt, { ...options, temperature, stopLoops });
 		const text = decodeText(found.tokens);
 		const result: WindowResult = {
 			...found,
@@ -77,7 +81,7 @@ export async function decodeWindow(
 	}
 	// Every temperature failed: keep the likeliest decode that does not loop, if any.
 	const cr = options.compressionRatioThreshold;
-	const pool = cr === null ? tried : tried.filter((r) => r.compressionRatio <= cr);
+	const pool = cr === null ? tried : tried.filter((r) => !r.looped && r.compressionRatio <= cr);
 	const best = (pool.length > 0 ? pool : tried).reduce((a, b) => (b.avgLogprob > a.avgLogprob ? b : a));
 	return { ...best, temperature: options.temperatures.at(-1)! };
 }
