@@ -4,8 +4,8 @@
  * the 224-token limit and only then reject it by its compression ratio; one loop costs a window
  * up to 224 steps at temperature 0 and again for each of the five rows sampled at every hotter
  * temperature. A decode whose tokens end in the same stretch repeated `minRepeats` times, over at
- * least `minTokens` tokens, has already failed that check in all but name (four copies of a
- * stretch compress to about one), so the search stops it there.
+ * least `minTokens` tokens, is taken as failed there: left to run, a loop goes on to the limit,
+ * and copies of one stretch compress to about one copy, far past the check's threshold.
  */
 
 export interface LoopLimits {

@@ -63,9 +63,9 @@ export async function decodeWindow(
 	options: WindowOptions
 ): Promise<WindowResult> {
 	const tried: WindowResult[] = [];
+	// Loops are stopped early only where the compression check would reject them anyway.
+	const stopLoops = options.compressionRatioThreshold !== null;
 	for (const temperature of options.temperatures) {
-		// Loops are stopped early only where the compression check would reject them anyway.
-		const stopLoops = options.compressionRatioThreshold !== null;
 		const found = await search(runtime, window, specials, prompt, { ...options, temperature, stopLoops });
 		const text = decodeText(found.tokens);
 		const result: WindowResult = {
