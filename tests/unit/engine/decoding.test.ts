@@ -3,12 +3,12 @@ import { findLanguage, getLanguage, LANGUAGES, LANGUAGE_CODES } from '$lib/core/
 import { dtw, medianFilter, mergePunctuations, splitWords, type WordTiming } from '$lib/engine/decoding/alignment';
 import { compressionRatio } from '$lib/engine/decoding/compression';
 import { applyRules, applyTimestampRules, logSumExp, sample, seededRandom, suppressTokens, topKInto } from '$lib/engine/decoding/logits';
-import { LoopDetector } from '$lib/engine/decoding/repetition';
+import { continueLoop, LoopDetector } from '$lib/engine/decoding/repetition';
 import { permuteRowsInPlace, type EncodedWindow, type KvCache, type StepOutput, type WhisperRuntime } from '$lib/engine/decoding/runtime';
 import { search, type SearchOptions } from '$lib/engine/decoding/search';
 import { splitByTimestamps } from '$lib/engine/decoding/segments';
 import { buildPrompt, readSpecialTokens, sotSequence, type SpecialTokens } from '$lib/engine/decoding/tokens';
-import { needsFallback } from '$lib/engine/decoding/window';
+import { loopFailsAtLimit, needsFallback } from '$lib/engine/decoding/window';
 import { temperatureLadder } from '$lib/engine/transcribe';
 
 /** A toy vocabulary: text 0..9, eot 10, sot 11, sot_prev 12, nospeech 13, notimestamps 14, timestamps 15..24. */
@@ -204,11 +204,23 @@ describe('fallback rules', () => {
 		expect(needsFallback({ avgLogprob: -1.5, compressionRatio: 1.5, noSpeechProb: 0.9 }, thresholds)).toBe(false);
 	});
 
-	it('retries a decode stopped in a loop, like a too-compressible one, unless that check is off or it is silence', () => {
-		const looped = { avgLogprob: -0.2, compressionRatio: 1.5, noSpeechProb: 0.1, looped: true };
+	it('retries a decode stopped in a loop, like a too-compressible one, unless that check is off', () => {
+		const looped = { avgLogprob: -0.2, compressionRatio: 1.5, noSpeechProb: 0.1, loopPeriod: 6 };
 		expect(needsFallback(looped, thresholds)).toBe(true);
 		expect(needsFallback(looped, { ...thresholds, compressionRatioThreshold: null })).toBe(false);
-		expect(needsFallback({ ...looped, avgLogprob: -1.5, noSpeechProb: 0.9 }, thresholds)).toBe(false);
+		// Stopped early, its log-probability is not the one it would have reached: it is not taken for silence.
+		expect(needsFallback({ ...looped, avgLogprob: -1.5, noSpeechProb: 0.9 }, thresholds)).toBe(true);
+	});
+
+	it('decodes a late loop again to the limit when, continued there, it would pass the compression check', async () => {
+		// A word of its own for each token before the loop (as varied as speech), the loop's words after.
+		const decodeText = (tokens: number[]) =>
+			tokens.map((t, i) => (t < 1000 ? (Math.imul(i + 1, 2654435761) >>> 0).toString(36) : `loop${t}`)).join(' ');
+		const stretch = [1001, 1002, 1003, 1004];
+		const early = [1, 2, 3, ...Array.from({ length: 10 }, () => stretch).flat()];
+		const late = [...Array.from({ length: 180 }, (_, i) => i), ...Array.from({ length: 10 }, () => stretch).flat()];
+		expect(await loopFailsAtLimit(early, 4, 224, decodeText, 2.4)).toBe(true);
+		expect(await loopFailsAtLimit(late, 4, 224, decodeText, 2.4)).toBe(false);
 	});
 
 	it('turns the temperature option into a ladder', () => {
@@ -235,7 +247,7 @@ describe('repetition loops', () => {
 	// Token ids as in base's vocabulary, whose timestamps start at 50364.
 	const pushAll = (tokens: readonly number[], timestampBegin = 50_364) => {
 		const detector = new LoopDetector(224, timestampBegin);
-		return tokens.findIndex((token) => detector.push(token));
+		return tokens.findIndex((token) => detector.push(token) > 0);
 	};
 
 	it("stops base's loop on the 10-minute file once 40 tokens are one stretch repeated", () => {
@@ -244,6 +256,13 @@ describe('repetition loops', () => {
 		const tokens = [334, 533, 486, 312, ...Array.from({ length: 20 }, () => stretch).flat()];
 		// The first index at which the last 40 tokens are the 6-token stretch repeated.
 		expect(pushAll(tokens)).toBe(4 + 40 - 1);
+		const detector = new LoopDetector(224, 50_364);
+		expect(
+			tokens
+				.slice(0, 4 + 40)
+				.map((token) => detector.push(token))
+				.at(-1)
+		).toBe(6);
 	});
 
 	it('needs 40 tokens and four copies, within 40-token stretches', () => {
@@ -251,6 +270,9 @@ describe('repetition loops', () => {
 		expect(pushAll(new Array(40).fill(5))).toBe(39);
 		// "no, no, no, no," in speech: four copies, but 8 tokens.
 		expect(pushAll([7, 5, 6, 5, 6, 5, 6, 5, 6, 8, 9])).toBe(-1);
+		// Three copies of a 15-token stretch: 45 tokens, not four copies.
+		const fifteen = Array.from({ length: 15 }, (_, i) => 100 + i);
+		expect(pushAll([...fifteen, ...fifteen, ...fifteen, 99])).toBe(-1);
 		// Three copies of a 20-token stretch: 60 tokens, not four copies.
 		const twenty = Array.from({ length: 20 }, (_, i) => 100 + i);
 		expect(pushAll([...twenty, ...twenty, ...twenty])).toBe(-1);
@@ -266,6 +288,11 @@ describe('repetition loops', () => {
 		expect(pushAll(tokens, specials.timestampBegin)).toBe(39);
 	});
 
+	it('continues a loop to the token limit', () => {
+		expect(continueLoop([9, 1, 2, 3, 1, 2, 3], 3, 12)).toEqual([9, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+		expect(continueLoop([1, 2, 3], 1, 2)).toEqual([1, 2]);
+	});
+
 	it('never fires on text that does not repeat', () => {
 		const text = Array.from({ length: 224 }, (_, i) => (i * 7919) % 50_000);
 		expect(pushAll(text)).toBe(-1);
@@ -279,6 +306,8 @@ describe('repetition loops', () => {
  */
 class ScriptedDecoder {
 	readonly batches: number[] = [];
+	/** The rows' first tokens, as fed to the first step after the prompt. */
+	firstTokens: number[] = [];
 	constructor(
 		readonly first: Float32Array,
 		readonly next: (fed: readonly number[]) => number
@@ -288,6 +317,7 @@ class ScriptedDecoder {
 		const rows = ((cache as unknown as { rows?: number[][] } | null)?.rows ?? ids.map(() => [])) as number[][];
 		const prompt = cache === null;
 		if (!prompt) this.batches.push(ids.length);
+		if (this.batches.length === 1 && !prompt) this.firstTokens = ids.map((fed) => fed[0]!);
 		const logits = ids.map((fed, row) => {
 			if (prompt) return this.first;
 			rows[row]!.push(...fed);
@@ -330,16 +360,31 @@ describe('sampling search', () => {
 		expect(decoder.batches.at(-1)).toBeLessThan(5);
 	});
 
+	it('ends a sampled decode when one row loops, and returns that row, while the others still go on', async () => {
+		// A row that starts with 6 loops (7 8 7 8 ...); the others end after as many tokens as their first.
+		const first = new Float32Array(VOCAB).fill(-1e9);
+		for (const token of [2, 3, 4, 5, 6]) first[token] = 0;
+		const next = (fed: readonly number[]) => (fed[0] === 6 ? 7 + (fed.length % 2) : fed.length < fed[0]! ? 1 : specials.eot);
+		const decoder = new ScriptedDecoder(first, next);
+		const result = await run(decoder, { temperature: 1, random: seededRandom(7) });
+		expect(decoder.firstTokens).toContain(6);
+		expect(decoder.firstTokens.some((token) => token !== 6)).toBe(true);
+		expect(result.tokens[0]).toBe(6);
+		expect(result.loopPeriod).toBe(2);
+		expect(result.tokens.length).toBeLessThan(45);
+		expect(decoder.batches.length).toBeLessThan(45);
+	});
+
 	it('stops a greedy decode that loops, and lets it run to the token limit when told not to', async () => {
 		const first = new Float32Array(VOCAB).fill(-1e9);
 		first[4] = 0;
 		// 4 5 6 7 4 5 6 7 ...
 		const loop = (fed: readonly number[]) => 4 + (fed.length % 4);
 		const stopped = await run(new ScriptedDecoder(first, loop), {});
-		expect(stopped.looped).toBe(true);
+		expect(stopped.loopPeriod).toBe(4);
 		expect(stopped.tokens.length).toBe(40);
 		const full = await run(new ScriptedDecoder(first, loop), { stopLoops: false });
-		expect(full.looped).toBe(false);
+		expect(full.loopPeriod).toBe(0);
 		expect(full.tokens.length).toBe(224);
 	});
 });

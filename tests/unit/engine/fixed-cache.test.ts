@@ -190,6 +190,19 @@ describe.skipIf(!haveModels)('the fixed-capacity decoder', () => {
 				]);
 			}
 		}
+		// Sampled rows that end leave the batch: the rows still going move up, and grow with the cache.
+		decoder.selectRows(cache, [1, 2]);
+		expect(cache.batch).toBe(2);
+		cache.reserve(2 * CACHE_BLOCK + 1);
+		expect(cache.held).toBe(3 * CACHE_BLOCK);
+		for (const buffer of buffers()) {
+			for (let h = 0; h < heads; h++) {
+				expect([0, 1].map((row) => [buffer[at(row, h, 0)], buffer[at(row, h, 4) + headDim - 1]])).toEqual([
+					[3, 3],
+					[2, 2]
+				]);
+			}
+		}
 		expect(() => cache.reserve(decoder.shape.capacity + 1)).toThrow(RangeError);
 		cache.dispose();
 	});

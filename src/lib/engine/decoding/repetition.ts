@@ -4,8 +4,9 @@
  * the 224-token limit and only then reject it by its compression ratio; one loop costs a window
  * up to 224 steps at temperature 0 and again for each of the five rows sampled at every hotter
  * temperature. A decode whose tokens end in the same stretch repeated `minRepeats` times, over at
- * least `minTokens` tokens, is taken as failed there: left to run, a loop goes on to the limit,
- * and copies of one stretch compress to about one copy, far past the check's threshold.
+ * least `minTokens` tokens, stops there: left to run, a loop goes on to the limit, and copies of
+ * one stretch compress to about one copy. window.ts checks that the text continued to the limit
+ * fails the compression check, as it does for any loop that starts early.
  */
 
 export interface LoopLimits {
@@ -39,19 +40,26 @@ export class LoopDetector {
 		this.#limits = limits;
 	}
 
-	/** Adds the next token; true when the tokens so far end in a loop. */
-	push(token: number): boolean {
+	/** Adds the next token; returns the loop's period in tokens when the tokens so far end in one, else 0. */
+	push(token: number): number {
 		const { maxPeriod, minRepeats, minTokens } = this.#limits;
 		const value = token >= this.#timestampBegin ? this.#timestampBegin : token;
 		const n = this.#count++;
 		this.#tokens[n] = value;
-		let looped = false;
+		let period = 0;
 		for (let p = 1; p <= maxPeriod && p <= n; p++) {
 			const run = this.#tokens[n - p] === value ? this.#runs[p]! + 1 : 0;
 			this.#runs[p] = run;
 			const span = run + p;
-			if (run > 0 && span >= minTokens && span >= minRepeats * p) looped = true;
+			if (period === 0 && run > 0 && span >= minTokens && span >= minRepeats * p) period = p;
 		}
-		return looped;
+		return period;
 	}
+}
+
+/** The tokens a loop would have reached: `tokens`, then its last `period` tokens over and over, `length` in all. */
+export function continueLoop(tokens: readonly number[], period: number, length: number): number[] {
+	const out = tokens.slice(0, length);
+	for (let i = out.length; i < length; i++) out.push(out[i - period]!);
+	return out;
 }

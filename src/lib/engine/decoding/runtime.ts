@@ -63,6 +63,9 @@ export class EncodedWindow {
 	forBatch(batch: number): Tensor {
 		let tensor = this.#batched.get(batch);
 		if (!tensor) {
+			// One copy at a time: sampled rows leave the batch as they end (search.ts), so a decode
+			// goes through several sizes, each used only until the next.
+			this.#releaseBatched();
 			tensor = cat(
 				Array.from({ length: batch }, () => this.hidden),
 				0
@@ -71,9 +74,12 @@ export class EncodedWindow {
 		}
 		return tensor;
 	}
-	dispose(): void {
+	#releaseBatched(): void {
 		for (const tensor of this.#batched.values()) disposeIfGpu(tensor);
 		this.#batched.clear();
+	}
+	dispose(): void {
+		this.#releaseBatched();
 		const cross = this.#cross;
 		this.#cross = undefined;
 		if (cross && this.fixed)

@@ -16,7 +16,7 @@ export interface SearchOptions {
 	/** Independent samples at temperature > 0, the likeliest kept. */
 	bestOf: number;
 	timestamps: boolean;
-	/** End the decode as soon as a row loops (repetition.ts), not at the token limit. */
+	/** Greedy and sampling: end the decode as soon as a row loops (repetition.ts), not at the token limit. */
 	stopLoops: boolean;
 	signal?: AbortSignal;
 	random?: () => number;
@@ -31,19 +31,24 @@ export interface SearchResult {
 	sumLogprob: number;
 	/** Probability of `<|nospeech|>` at the SOT position, before any rule. */
 	noSpeechProb: number;
-	/** Stopped in a repetition loop: a failed decode, like one whose compression ratio is too high. */
-	looped: boolean;
+	/** The period, in tokens, of the repetition loop the decode was stopped in; 0 when it was not. */
+	loopPeriod: number;
 }
 
 /** openai's sample_len: at most half the text context is generated per window. */
 const MAX_SAMPLED = 224;
+
+/** How many tokens a decode after this prompt may generate. */
+export function sampleLimit(specials: SpecialTokens, prompt: readonly number[]): number {
+	return Math.min(MAX_SAMPLED, specials.maxLength - prompt.length);
+}
 
 interface Hypothesis {
 	tokens: number[];
 	tokenLogprobs: number[];
 	sumLogprob: number;
 	done: boolean;
-	looped: boolean;
+	loopPeriod: number;
 }
 
 export async function search(
@@ -60,7 +65,7 @@ export async function search(
 	const sotLogits = first.logitsAt(0, sotIndex);
 	const noSpeechProb = Math.exp(sotLogits[specials.noSpeech]! - logSumExp(sotLogits));
 	const promptLogits = first.logitsAt(0, prompt.length - 1);
-	const maxSampled = Math.min(MAX_SAMPLED, specials.maxLength - prompt.length);
+	const maxSampled = sampleLimit(specials, prompt);
 	const run = options.temperature === 0 && options.beamSize > 1 ? beamSearch : sampleSearch;
 	const best = await run(runtime, window, specials, promptLogits, first.cache, maxSampled, options);
 	return { ...best, noSpeechProb };
@@ -89,7 +94,7 @@ async function sampleSearch(
 		tokenLogprobs: [],
 		sumLogprob: 0,
 		done: false,
-		looped: false
+		loopPeriod: 0
 	}));
 	const loops = options.stopLoops ? hyps.map(() => new LoopDetector(maxSampled, specials.timestampBegin)) : [];
 	// The hypotheses still decoding, in the order of their rows in the cache and the logits.
@@ -108,11 +113,12 @@ async function sampleSearch(
 				else {
 					hyp.tokens.push(token);
 					hyp.tokenLogprobs.push(logprob);
-					if (loops[i]?.push(token)) hyp.done = hyp.looped = true;
+					hyp.loopPeriod = loops[i]?.push(token) ?? 0;
+					if (hyp.loopPeriod > 0) hyp.done = true;
 				}
 			});
 			const still = going.filter((i) => !hyps[i]!.done);
-			if (still.length === 0 || n === maxSampled - 1 || hyps.some((h) => h.looped)) break;
+			if (still.length === 0 || n === maxSampled - 1 || hyps.some((h) => h.loopPeriod > 0)) break;
 			throwIfAborted(options.signal);
 			if (still.length < going.length)
 				cache = await runtime.selectRows(
@@ -185,7 +191,7 @@ async function beamSearch(
 				const parent = candidates.source[c]!;
 				const token = candidates.token[c]!;
 				if (token === eot) {
-					newlyFinished.push({ ...beams.hypothesis(parent, n), sumLogprob: candidates.score[c]!, done: true, looped: false });
+					newlyFinished.push({ ...beams.hypothesis(parent, n), sumLogprob: candidates.score[c]!, done: true, loopPeriod: 0 });
 				} else {
 					survivors.extend(kept, beams, parent, n, token, candidates.logprob[c]!, candidates.score[c]!, timestampBegin);
 					sources[kept++] = parent;
@@ -268,7 +274,7 @@ class BeamRows {
 			tokenLogprobs: Array.from(this.logprobs.subarray(at, at + count)),
 			sumLogprob: this.score[beam]!,
 			done: false,
-			looped: false
+			loopPeriod: 0
 		};
 	}
 }
@@ -315,7 +321,7 @@ class Candidates {
  * stopped in a loop ranks first (see sampleSearch).
  */
 function rankBest(hyps: Hypothesis[]): Hypothesis {
-	const looped = hyps.find((h) => h.looped);
+	const looped = hyps.find((h) => h.loopPeriod > 0);
 	if (looped) return looped;
 	let best = hyps[0]!;
 	const score = (h: Hypothesis) => h.sumLogprob / Math.max(1, h.tokens.length);

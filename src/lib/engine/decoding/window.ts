@@ -6,7 +6,8 @@
  */
 import { compressionRatio } from './compression';
 import type { EncodedWindow, WhisperRuntime } from './runtime';
-import { search, type SearchResult } from './search';
+import { continueLoop } from './repetition';
+import { sampleLimit, search, type SearchResult } from './search';
 import type { SpecialTokens } from './tokens';
 
 export interface WindowOptions {
@@ -43,15 +44,33 @@ export interface WindowResult extends SearchResult {
 
 /** Why a decode is not good enough (pure, so the thresholds can be tested alone). */
 export function needsFallback(
-	result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'> & Partial<Pick<WindowResult, 'looped'>>,
+	result: Pick<WindowResult, 'avgLogprob' | 'compressionRatio' | 'noSpeechProb'> & Partial<Pick<WindowResult, 'loopPeriod'>>,
 	options: Pick<WindowOptions, 'compressionRatioThreshold' | 'logProbThreshold' | 'noSpeechThreshold'>
 ): boolean {
 	const { compressionRatioThreshold: cr, logProbThreshold: lp, noSpeechThreshold: ns } = options;
+	// A decode stopped in a loop (repetition.ts) would have run on to the token limit and failed
+	// the compression check. Its log-probability is not the one it would have reached there, so
+	// it cannot vouch for silence either.
+	if (cr !== null && (result.loopPeriod ?? 0) > 0) return true;
 	const unsure = lp !== null && result.avgLogprob < lp;
 	// A confident "no speech" with low log-probability is silence, not a failed decode.
 	if (unsure && ns !== null && result.noSpeechProb > ns) return false;
-	// A decode stopped in a loop (repetition.ts) would have run on to the token limit and failed here.
-	return (cr !== null && (result.looped === true || result.compressionRatio > cr)) || unsure;
+	return (cr !== null && result.compressionRatio > cr) || unsure;
+}
+
+/**
+ * Whether a decode stopped in a loop would still fail the compression check had it run to the
+ * token limit. One that starts to loop late (a stretch repeated from token 180 of 224) may not:
+ * openai and faster-whisper keep such a decode, so the window decodes it again to the limit.
+ */
+export async function loopFailsAtLimit(
+	tokens: readonly number[],
+	period: number,
+	limit: number,
+	decodeText: (tokens: number[]) => string,
+	threshold: number
+): Promise<boolean> {
+	return (await compressionRatio(decodeText(continueLoop(tokens, period, limit)).trim())) > threshold;
 }
 
 export async function decodeWindow(
@@ -63,10 +82,14 @@ export async function decodeWindow(
 	options: WindowOptions
 ): Promise<WindowResult> {
 	const tried: WindowResult[] = [];
-	// Loops are stopped early only where the compression check would reject them anyway.
-	const stopLoops = options.compressionRatioThreshold !== null;
+	const cr = options.compressionRatioThreshold;
+	const limit = sampleLimit(specials, prompt);
 	for (const temperature of options.temperatures) {
-		const found = await search(runtime, window, specials, prompt, { ...options, temperature, stopLoops });
+		// Loops are stopped early only where the compression check would reject them anyway.
+		let found = await search(runtime, window, specials, prompt, { ...options, temperature, stopLoops: cr !== null });
+		if (cr !== null && found.loopPeriod > 0 && !(await loopFailsAtLimit(found.tokens, found.loopPeriod, limit, decodeText, cr))) {
+			found = await search(runtime, window, specials, prompt, { ...options, temperature, stopLoops: false });
+		}
 		const text = decodeText(found.tokens);
 		const result: WindowResult = {
 			...found,
@@ -80,8 +103,7 @@ export async function decodeWindow(
 		tried.push(result);
 	}
 	// Every temperature failed: keep the likeliest decode that does not loop, if any.
-	const cr = options.compressionRatioThreshold;
-	const pool = cr === null ? tried : tried.filter((r) => !r.looped && r.compressionRatio <= cr);
+	const pool = cr === null ? tried : tried.filter((r) => r.loopPeriod === 0 && r.compressionRatio <= cr);
 	const best = (pool.length > 0 ? pool : tried).reduce((a, b) => (b.avgLogprob > a.avgLogprob ? b : a));
 	return { ...best, temperature: options.temperatures.at(-1)! };
 }
